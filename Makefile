@@ -1,0 +1,40 @@
+# The two commands a new user needs: `make run` and `make test`.
+VENV   := .venv
+PYTHON := $(VENV)/bin/python
+FLASK  := $(VENV)/bin/flask
+PORT   ?= 5000
+export FLASK_APP := wsgi.py
+
+.PHONY: run test install install-dev setup bench clean
+
+$(VENV)/bin/python:
+	python3 -m venv $(VENV)
+	$(PYTHON) -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: requirements.txt | $(VENV)/bin/python
+	$(PYTHON) -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt $(VENV)/.installed
+	$(PYTHON) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+## Migrate and seed the embedded SQLite database under instance/ (demo logins on a new database).
+setup: install
+	$(FLASK) db upgrade
+	$(FLASK) seed --with-demo
+
+## Install, migrate, seed and serve on http://127.0.0.1:$(PORT).
+run: setup
+	@echo "Serving on http://127.0.0.1:$(PORT)"
+	$(FLASK) run --host 127.0.0.1 --port $(PORT)
+
+## The whole test suite (PostgreSQL too when TEST_DATABASE_URL is set).
+test: install-dev
+	$(PYTHON) -m pytest
+
+clean:
+	rm -rf $(VENV) .pytest_cache

@@ -1,0 +1,5 @@
+"""Sign-in, sign-out and password changes."""
+
+from flask import Blueprint
+
+bp = Blueprint("auth", __name__)

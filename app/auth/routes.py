@@ -1,0 +1,77 @@
+"""Sign in, sign out, change password."""
+
+from urllib.parse import urlsplit
+
+from flask import flash, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+
+from app.audit import record_event
+from app.auth import bp
+from app.auth.forms import ChangePasswordForm, LoginForm
+from app.auth.services import AccountError, authenticate, change_own_password
+from app.extensions import db
+
+
+def _safe_next(target: str | None) -> str:
+    """Return a same-site path to go to after sign-in, never another host."""
+    if target:
+        parts = urlsplit(target)
+        if not parts.scheme and not parts.netloc and target.startswith("/") and not target.startswith("//"):
+            return target
+    return url_for("workplans.index")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    """Show the sign-in form and sign the user in."""
+    if current_user.is_authenticated:
+        return redirect(_safe_next(request.args.get("next")))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = authenticate(form.email.data, form.password.data)
+        if user is None:
+            record_event("auth.login_failed", note=form.email.data[:254])
+            db.session.commit()
+            form.password.errors.append("The e-mail address or password is not right.")
+        else:
+            # A fresh session at sign-in: nothing set before it survives (session fixation).
+            session.clear()
+            login_user(user, remember=form.remember.data)
+            record_event("auth.login", actor=user)
+            db.session.commit()
+            return redirect(_safe_next(request.args.get("next")))
+    return render_template("auth/login.html", form=form)
+
+
+@bp.post("/logout")
+@login_required
+def logout():
+    """Sign out everywhere this session's cookies were copied to."""
+    user = current_user._get_current_object()
+    user.rotate_session_token()
+    record_event("auth.logout", actor=user)
+    db.session.commit()
+    logout_user()
+    session.clear()
+    flash("You are signed out.", "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    """Let a signed-in user change their own password."""
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        user = current_user._get_current_object()
+        try:
+            change_own_password(user, form.current_password.data, form.new_password.data)
+        except AccountError as error:
+            getattr(form, error.field or "new_password").errors.append(str(error))
+        else:
+            db.session.commit()
+            # The token rotated: sign this browser in again with the new one.
+            login_user(user)
+            flash("Your password is changed. Other sessions are signed out.", "success")
+            return redirect(url_for("workplans.index"))
+    return render_template("auth/change_password.html", form=form)

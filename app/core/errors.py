@@ -1,0 +1,48 @@
+"""Friendly error pages that say what to do, never a traceback."""
+
+from flask import Flask, render_template, request
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from app.extensions import db
+
+MESSAGES = {
+    400: ("The request could not be understood", "Go back, check what you entered and try again."),
+    403: ("You may not do this", "Your role does not allow this action. Ask HQ or an administrator if you need it."),
+    404: ("Page not found", "The page or plan does not exist, or you do not have access to it."),
+    405: ("Not allowed", "This address does not accept that kind of request."),
+    409: ("Someone changed this in the meantime", "Reload the page to see the latest version, then try again."),
+    413: ("Too much at once", "What you sent is larger than the server accepts. Save smaller parts separately."),
+    429: ("Too many attempts", "Wait a moment and try again."),
+    500: ("Something went wrong on our side", "Your last change may not be saved. Try again; if it keeps failing, tell HQ."),
+    503: ("The service is busy", "Wait a few seconds and try again; nothing you saved is lost."),
+}
+
+
+def render_error(code: int, title: str | None = None, advice: str | None = None):
+    """Render the error page for an HTTP status."""
+    default_title, default_advice = MESSAGES.get(code, MESSAGES[500])
+    return render_template("errors/error.html", code=code, title=title or default_title, advice=advice or default_advice), code
+
+
+def register_error_handlers(app: Flask) -> None:
+    """Map HTTP errors and CSRF failures onto the error page."""
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        if request.path.startswith("/static/") or error.code is None or error.code < 400:
+            return error
+        return render_error(error.code)
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(error: CSRFError):
+        return render_error(
+            400,
+            "Your form expired",
+            "For your security the form timed out. Go back, reload the page and send it again.",
+        )
+
+    @app.errorhandler(500)
+    def server_error(error):
+        db.session.rollback()
+        return render_error(500)

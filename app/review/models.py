@@ -1,0 +1,89 @@
+"""Review records: immutable revision snapshots, threaded comments, the audit log."""
+
+from datetime import datetime
+
+from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint, event
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.auth.models import User
+from app.db import UTCDateTime, created_at, int_pk
+from app.extensions import db
+
+
+class Revision(db.Model):
+    """An immutable snapshot of a whole workplan, taken at each submission."""
+
+    __tablename__ = "revisions"
+    __table_args__ = (UniqueConstraint("workplan_id", "number"),)
+
+    id: Mapped[int_pk]
+    workplan_id: Mapped[int] = mapped_column(ForeignKey("workplans.id", ondelete="CASCADE"), index=True)
+    number: Mapped[int]
+    plan_version: Mapped[int]
+    schema_version: Mapped[int] = mapped_column(default=1)
+    snapshot: Mapped[dict] = mapped_column(JSON)
+    created_at: Mapped[created_at]
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    created_by: Mapped[User | None] = relationship()
+
+
+@event.listens_for(Revision, "before_update")
+def _refuse_revision_update(mapper, connection, target):
+    raise ValueError("revisions are immutable")
+
+
+class Comment(db.Model):
+    """A comment on a section or an item of a workplan, possibly a reply in a thread."""
+
+    __tablename__ = "comments"
+
+    id: Mapped[int_pk]
+    workplan_id: Mapped[int] = mapped_column(ForeignKey("workplans.id", ondelete="CASCADE"), index=True)
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("comments.id", ondelete="CASCADE"))
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    # What it is about: a section key ("context") or an item ("activity", its id).
+    anchor_type: Mapped[str] = mapped_column(String(32))
+    anchor_id: Mapped[int | None]
+    section: Mapped[str] = mapped_column(String(32))
+    body: Mapped[str] = mapped_column(Text)
+    is_blocking: Mapped[bool] = mapped_column(default=False)
+    revision_number: Mapped[int | None]
+    created_at: Mapped[created_at]
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    resolved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    author: Mapped[User] = relationship(foreign_keys=[author_id])
+    resolved_by: Mapped[User | None] = relationship(foreign_keys=[resolved_by_id])
+    replies: Mapped[list["Comment"]] = relationship(order_by="Comment.created_at")
+
+    @property
+    def is_open(self) -> bool:
+        return self.resolved_at is None
+
+
+class AuditEvent(db.Model):
+    """One append-only line of the audit log: who did what, to what, when and from where."""
+
+    __tablename__ = "audit_events"
+
+    id: Mapped[int_pk]
+    at: Mapped[created_at]
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    action: Mapped[str] = mapped_column(String(64), index=True)
+    workplan_id: Mapped[int | None] = mapped_column(ForeignKey("workplans.id"), index=True)
+    country_id: Mapped[int | None] = mapped_column(ForeignKey("countries.id"))
+    object_type: Mapped[str] = mapped_column(String(32), default="")
+    object_id: Mapped[int | None]
+    from_status: Mapped[str | None] = mapped_column(String(32))
+    to_status: Mapped[str | None] = mapped_column(String(32))
+    note: Mapped[str] = mapped_column(Text, default="")
+    ip_address: Mapped[str] = mapped_column(String(64), default="")
+    details: Mapped[dict] = mapped_column(JSON, default=dict)
+
+    actor: Mapped[User | None] = relationship()
+
+
+@event.listens_for(AuditEvent, "before_update")
+def _refuse_audit_update(mapper, connection, target):
+    raise ValueError("the audit log is append-only")

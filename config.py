@@ -1,0 +1,72 @@
+"""Application settings: one class per environment, secrets from the environment."""
+
+import os
+from datetime import timedelta
+
+
+class Config:
+    """Settings shared by every environment."""
+
+    SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-secret-change-me")
+    # Relative SQLite paths resolve under instance/; DATABASE_URL (read in create_app) overrides.
+    SQLALCHEMY_DATABASE_URI = "sqlite:///workplans.db"
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    SQLALCHEMY_RECORD_QUERIES = False
+
+    # A token lives as long as the session: a long afternoon of typing must not expire it.
+    WTF_CSRF_TIME_LIMIT = None
+
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_DURATION = timedelta(days=14)
+    PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
+
+    # Whole steps in Arabic script at their maximum length fit well under these.
+    MAX_CONTENT_LENGTH = 4 * 1024 * 1024
+    MAX_FORM_MEMORY_SIZE = 4 * 1024 * 1024
+    MAX_FORM_PARTS = 5000
+
+    DEMO_PASSWORD = "glo.act-demo-2026"
+    ALLOW_DEMO_DATA = True
+
+
+class DevelopmentConfig(Config):
+    """The embedded default: SQLite under instance/, demo data allowed."""
+
+    DEBUG = False
+
+
+class TestingConfig(Config):
+    """Isolated databases per test; CSRF off unless a test turns it on."""
+
+    TESTING = True
+    SECRET_KEY = "testing-secret-key-not-for-production"
+    SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
+    WTF_CSRF_ENABLED = False
+
+
+class ProductionConfig(Config):
+    """Production: secrets and the database must come from the environment."""
+
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+    ALLOW_DEMO_DATA = False
+    DEMO_PASSWORD = None
+
+    @classmethod
+    def check(cls):
+        """Raise RuntimeError when a required secret is missing."""
+        missing = [name for name in ("SECRET_KEY", "DATABASE_URL") if not os.environ.get(name)]
+        if missing:
+            raise RuntimeError(
+                "ProductionConfig refuses to start: set " + " and ".join(missing) + " in the environment."
+            )
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+    "production": ProductionConfig,
+}

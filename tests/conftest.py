@@ -1,0 +1,105 @@
+"""Fixtures: an app per test on SQLite and, when TEST_DATABASE_URL is set, on PostgreSQL too."""
+
+import os
+
+import pytest
+from sqlalchemy import text
+
+from app import create_app
+from app.catalogue.seeding import seed_catalogue
+from app.extensions import db
+from tests import factories
+
+POSTGRES_URL = os.environ.get("TEST_DATABASE_URL")
+REQUIRE_POSTGRES = os.environ.get("REQUIRE_POSTGRES") == "1"
+BACKENDS = ["sqlite", "postgresql"]
+_postgres_tests_run = 0
+
+
+def pytest_configure(config):
+    if REQUIRE_POSTGRES and not POSTGRES_URL:
+        raise pytest.UsageError("REQUIRE_POSTGRES=1 but TEST_DATABASE_URL is not set.")
+
+
+def pytest_sessionfinish(session, exitstatus):
+    # CI must not pass with the PostgreSQL half silently skipped.
+    if REQUIRE_POSTGRES and _postgres_tests_run == 0 and session.testscollected:
+        print("\nREQUIRE_POSTGRES=1 but no test ran against PostgreSQL.")
+        session.exitstatus = 1
+
+
+@pytest.fixture(params=BACKENDS)
+def database_url(request, tmp_path):
+    """The URL of an empty database of each backend."""
+    global _postgres_tests_run
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'test.db'}"
+    if not POSTGRES_URL:
+        if REQUIRE_POSTGRES:
+            pytest.fail("TEST_DATABASE_URL is required")
+        pytest.skip("PostgreSQL run needs TEST_DATABASE_URL")
+    _postgres_tests_run += 1
+    return POSTGRES_URL
+
+
+@pytest.fixture
+def app(database_url):
+    """An app bound to a fresh database with every table created."""
+    app = create_app("testing", SQLALCHEMY_DATABASE_URI=database_url)
+    with app.app_context():
+        _reset_schema()
+        yield app
+        db.session.remove()
+        _reset_schema(create=False)
+        db.engine.dispose()
+
+
+def _reset_schema(create: bool = True) -> None:
+    """Drop everything (alembic's table too) and optionally create the models' tables."""
+    db.session.remove()
+    db.drop_all()
+    with db.engine.begin() as connection:
+        connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
+        if connection.dialect.name == "postgresql":
+            connection.execute(text("DROP FUNCTION IF EXISTS audit_events_append_only() CASCADE"))
+    if create:
+        db.create_all()
+
+
+@pytest.fixture
+def catalogue(app):
+    """The catalogue loaded from seeds/."""
+    seed_catalogue()
+    db.session.commit()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def users(catalogue):
+    """Officers of Iraq and Afghanistan, an HQ reviewer and an administrator."""
+    created = {
+        "off_iq": factories.make_user("off.iq@example.org", "officer", ["IQ"]),
+        "off_af": factories.make_user("off.af@example.org", "officer", ["AF"]),
+        "hq": factories.make_user("hq@example.org", "hq"),
+        "admin": factories.make_user("admin@example.org", "admin"),
+    }
+    db.session.commit()
+    return created
+
+
+@pytest.fixture
+def login(client):
+    """Sign a user in through the real form."""
+
+    def sign_in(user, password=factories.PASSWORD, remember=False):
+        response = client.post(
+            "/login", data={"email": user.email, "password": password, "remember": "y" if remember else ""}
+        )
+        assert response.status_code == 302, response.get_data(as_text=True)
+        return response
+
+    return sign_in

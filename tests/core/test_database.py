@@ -1,0 +1,72 @@
+"""Database settings and the migration history."""
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from flask_migrate import downgrade, upgrade
+from sqlalchemy import inspect, text
+from sqlalchemy.exc import DatabaseError, IntegrityError
+
+from app import create_app
+from app.extensions import db
+from app.review.models import AuditEvent
+from tests import factories
+
+
+def test_healthz_reports_the_database(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json["database"] == "ok"
+
+
+def test_sqlite_connections_have_foreign_keys_wal_and_busy_timeout(tmp_path):
+    sqlite_app = create_app("testing", SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'pragmas.db'}")
+    with sqlite_app.app_context(), db.engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() >= 5000
+
+
+def test_foreign_keys_are_enforced(app, catalogue):
+    with pytest.raises(IntegrityError):
+        db.session.execute(
+            text("INSERT INTO risks (workplan_id, position, description, mitigation, owner) VALUES (999, 1, '', '', '')")
+        )
+    db.session.rollback()
+
+
+def _table_names() -> set[str]:
+    return set(inspect(db.engine).get_table_names()) - {"alembic_version"}
+
+
+def test_migrations_build_the_models_schema_and_downgrade_to_empty(app):
+    db.session.remove()
+    db.drop_all()
+    assert _table_names() == set()
+
+    upgrade()
+    assert _table_names() == set(db.metadata.tables)
+    with db.engine.connect() as connection:
+        differences = compare_metadata(MigrationContext.configure(connection, opts={"compare_type": True}), db.metadata)
+    assert differences == []
+
+    downgrade(revision="base")
+    assert _table_names() == set()
+
+
+def test_the_migrated_audit_log_refuses_updates_and_deletes(app, catalogue):
+    db.session.remove()
+    db.drop_all()
+    upgrade()
+    from app.catalogue.seeding import seed_catalogue
+
+    seed_catalogue()
+    factories.make_user("someone@example.org", "hq")
+    db.session.commit()
+    event_id = db.session.scalar(text("SELECT id FROM audit_events LIMIT 1"))
+    assert event_id is not None
+    for statement in ("UPDATE audit_events SET note = 'x'", "DELETE FROM audit_events"):
+        with pytest.raises(DatabaseError, match="append-only"):
+            db.session.execute(text(statement))
+        db.session.rollback()
+    assert db.session.get(AuditEvent, event_id).note == ""
