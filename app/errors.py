@@ -27,3 +27,11 @@ class StaleEdit(DomainError):
 
 class InvalidSeed(DomainError):
     """A seed file does not have the expected shape."""
+
+
+class RefusedChange(DomainError):
+    """A change a form allowed but the plan's content does not; names the field to blame."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.field = field

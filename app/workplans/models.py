@@ -107,6 +107,9 @@ class Workplan(db.Model):
         back_populates="workplan", cascade="all, delete-orphan", order_by="Risk.position"
     )
 
+    # SQLAlchemy adds "AND lock_version = :old" to every UPDATE, catching concurrent saves.
+    __mapper_args__ = {"version_id_col": lock_version}
+
     @property
     def years(self) -> list[int]:
         return list(range(self.period_start, self.period_end + 1))

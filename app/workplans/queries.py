@@ -2,13 +2,13 @@
 
 from flask import abort
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, selectinload
 
 from app.auth.models import User
-from app.catalogue.models import Country
+from app.catalogue.models import Country, Recommendation
 from app.extensions import db
 from app.permissions import can_view_workplan, restrict_to_visible
-from app.workplans.models import Workplan
+from app.workplans.models import Activity, Lesson, Output, Workplan, WorkplanObjective
 
 
 def visible_workplans(user: User) -> list[Workplan]:
@@ -28,3 +28,36 @@ def get_visible_workplan_or_404(workplan_id: int, user: User) -> Workplan:
     if workplan is None or not can_view_workplan(user, workplan):
         abort(404)
     return workplan
+
+
+def full_plan_options():
+    """Loader options that fetch a whole plan tree in a fixed number of statements."""
+    outputs = selectinload(Workplan.objectives).selectinload(WorkplanObjective.outputs)
+    activities = outputs.selectinload(Output.activities)
+    return (
+        joinedload(Workplan.country),
+        joinedload(Workplan.lead_officer),
+        selectinload(Workplan.objectives).joinedload(WorkplanObjective.objective),
+        outputs.selectinload(Output.indicators),
+        outputs.selectinload(Output.lessons),
+        activities.selectinload(Activity.quarters),
+        activities.selectinload(Activity.partners),
+        activities.selectinload(Activity.lessons),
+        selectinload(Workplan.lessons).joinedload(Lesson.recommendation).joinedload(Recommendation.theme),
+        selectinload(Workplan.lessons).selectinload(Lesson.outputs),
+        selectinload(Workplan.lessons).selectinload(Lesson.activities),
+        selectinload(Workplan.risks),
+    )
+
+
+def get_full_workplan_or_404(workplan_id: int, user: User) -> Workplan:
+    """Load a visible plan with everything it contains; 404 when missing or not visible."""
+    workplan = db.session.scalar(select(Workplan).where(Workplan.id == workplan_id).options(*full_plan_options()))
+    if workplan is None or not can_view_workplan(user, workplan):
+        abort(404)
+    return workplan
+
+
+def workplans_to_copy(user: User) -> list[Workplan]:
+    """Plans the user may start a new plan from: those they see, newest first."""
+    return visible_workplans(user)

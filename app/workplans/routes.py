@@ -1,11 +1,23 @@
-"""Workplan pages."""
+"""Workplan pages: list, start, overview, the guided step editor and submission."""
 
-from flask import render_template
+from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
+from flask_wtf.csrf import CSRFError
 
-from app.permissions import can_create_workplan
+from app.errors import IncompleteWorkplan, InvalidTransition, NotAllowed, RefusedChange, StaleEdit
+from app.extensions import db
+from app.permissions import can_create_workplan, can_edit_workplan
+from app.review.workflow import submit_workplan
 from app.workplans import bp
-from app.workplans.queries import get_visible_workplan_or_404, visible_workplans
+from app.workplans.budget import budget_summary
+from app.workplans.context import StepContext
+from app.workplans.fields import choices, flat_errors
+from app.workplans.forms import NewWorkplanForm
+from app.workplans.queries import get_full_workplan_or_404, visible_workplans
+from app.workplans.readiness import check_readiness
+from app.workplans.rows import add_row, parse_action, remove_row
+from app.workplans.services import create_workplan, save_step
+from app.workplans.steps import STEPS, get_step, next_step, previous_step, progress
 
 
 @bp.get("/")
@@ -13,21 +25,211 @@ from app.workplans.queries import get_visible_workplan_or_404, visible_workplans
 def index():
     """List the plans the signed-in user may see."""
     workplans = visible_workplans(current_user)
-    return render_template(
-        "workplans/index.html", workplans=workplans, can_create=can_create_workplan(current_user)
+    return render_template("workplans/index.html", workplans=workplans, can_create=can_create_workplan(current_user))
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@login_required
+def new():
+    """Start a new plan for one of the officer's countries, blank or from an existing plan."""
+    if not can_create_workplan(current_user):
+        abort(403)
+    sources = {plan.id: plan for plan in visible_workplans(current_user)}
+    form = NewWorkplanForm()
+    form.country_id.choices = choices((c.id, c.name) for c in current_user.countries)
+    form.source_workplan_id.choices = choices(
+        [(0, "A blank plan")]
+        + [(plan.id, f"{plan.country.name}: {plan.title} ({plan.status.label})") for plan in sources.values()]
     )
+    g.strict_step = True
+    if form.validate_on_submit():
+        (country,) = [c for c in current_user.countries if c.id == form.country_id.data]
+        source = sources.get(form.source_workplan_id.data)
+        workplan = create_workplan(
+            current_user, country, form.title.data, form.period_start.data, form.period_end.data, source=source
+        )
+        db.session.commit()
+        flash("Your plan is started. Work through the steps in any order; Save keeps what you typed.", "success")
+        return redirect(url_for("workplans.step", workplan_id=workplan.id, step_key="basics"))
+    return render_template("workplans/new.html", form=form, flat_errors=flat_errors(form))
 
 
 @bp.get("/<int:workplan_id>/")
 @login_required
 def overview(workplan_id: int):
     """Show a plan: status, completeness, readiness and the whole plan read-only."""
-    workplan = get_visible_workplan_or_404(workplan_id, current_user)
-    return render_template("workplans/overview.html", workplan=workplan)
+    workplan = get_full_workplan_or_404(workplan_id, current_user)
+    return render_template(
+        "workplans/overview.html",
+        workplan=workplan,
+        progress=progress(workplan),
+        readiness=check_readiness(workplan),
+        budget=budget_summary(workplan),
+        can_edit=can_edit_workplan(current_user, workplan),
+    )
 
 
-@bp.route("/new", methods=["GET", "POST"])
+def _load_editable(workplan_id: int):
+    workplan = get_full_workplan_or_404(workplan_id, current_user)
+    if not can_edit_workplan(current_user, workplan):
+        if request.method == "GET":
+            flash(f"This plan is “{workplan.status.label}” and cannot be edited now.", "warning")
+            return workplan, redirect(url_for("workplans.overview", workplan_id=workplan.id))
+        abort(403)
+    return workplan, None
+
+
+@bp.route("/<int:workplan_id>/steps/<step_key>", methods=["GET", "POST"])
 @login_required
-def new():
-    """Start a new plan, blank or from an existing one."""
-    return render_template("workplans/new.html")
+def step(workplan_id: int, step_key: str):
+    """Show and save one step of the guided editor."""
+    step = get_step(step_key) or abort(404)
+    workplan, refusal = _load_editable(workplan_id)
+    if refusal:
+        return refusal
+    ctx = StepContext(workplan, current_user)
+    if step.form_class is None:
+        return _render_check(workplan, step)
+
+    if request.method == "GET":
+        form = step.form_class(data={**step.load(workplan, ctx), "lock_version": workplan.lock_version})
+        step.prepare(form, ctx)
+        return _render_step(workplan, step, form, ctx)
+
+    verb, target = parse_action(request.form.get("action"))
+    formdata = request.form
+    anchor = None
+    if verb == "add":
+        formdata, anchor = add_row(formdata, target)
+    elif verb == "remove":
+        formdata = remove_row(formdata, target)
+    g.strict_step = verb == "continue"
+    form = step.form_class(formdata=formdata)
+    step.prepare(form, ctx)
+    if not form.validate():
+        return _render_step(workplan, step, form, ctx)
+    try:
+        save_step(workplan, step, form.data, ctx, expected_lock_version=_as_int(form.lock_version.data))
+    except RefusedChange as error:
+        db.session.rollback()
+        return _render_step(workplan, step, form, ctx, problem=str(error))
+    except StaleEdit:
+        db.session.rollback()
+        return _render_conflict(workplan_id, step, form)
+    db.session.commit()
+    if verb == "continue" and next_step(step):
+        flash(f"“{step.title}” is saved.", "success")
+        return redirect(url_for("workplans.step", workplan_id=workplan.id, step_key=next_step(step).key))
+    flash("Saved.", "success")
+    return redirect(url_for("workplans.step", workplan_id=workplan.id, step_key=step.key, _anchor=anchor))
+
+
+def _as_int(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _render_step(workplan, step, form, ctx, status: int = 200, problem: str | None = None, conflict=None):
+    return (
+        render_template(
+            "workplans/step.html",
+            workplan=workplan,
+            step=step,
+            form=form,
+            steps=STEPS,
+            progress=progress(workplan),
+            previous=previous_step(step),
+            next=next_step(step),
+            guidance=[rec for rec in ctx.recommendations if step.key in rec.steps],
+            flat_errors=flat_errors(form),
+            problem=problem,
+            conflict=conflict,
+            lookups=_lookups(workplan, ctx),
+        ),
+        status,
+    )
+
+
+def _lookups(workplan, ctx: StepContext) -> dict:
+    """Labels the step bodies show beside each repeated entry, by id."""
+    return {
+        "recommendations": {rec.id: rec for rec in ctx.recommendations},
+        "objectives": {objective.id: objective for objective in ctx.objectives},
+        "workplan_objectives": {item.id: item for item in workplan.objectives},
+        "outputs": {output.id: output for output in workplan.outputs},
+        "themes": ctx.themes,
+    }
+
+
+def _render_conflict(workplan_id: int, step, form):
+    """Show the user's unsaved text beside what is saved now, ready to merge and save again."""
+    db.session.expire_all()
+    workplan = get_full_workplan_or_404(workplan_id, current_user)
+    ctx = StepContext(workplan, current_user)
+    saved = step.load(workplan, ctx)
+    form.lock_version.data = workplan.lock_version
+    step.prepare(form, ctx)
+    return _render_step(workplan, step, form, ctx, status=409, conflict=saved)
+
+
+def _render_check(workplan, step):
+    return render_template(
+        "workplans/check.html",
+        workplan=workplan,
+        step=step,
+        steps=STEPS,
+        progress=progress(workplan),
+        previous=previous_step(step),
+        readiness=check_readiness(workplan),
+    )
+
+
+@bp.errorhandler(CSRFError)
+def expired_form(error):
+    """An expired form on a step: show the text again with a fresh token instead of a bare 400."""
+    if request.endpoint != "workplans.step" or not current_user.is_authenticated:
+        from app.core.errors import render_error
+
+        return render_error(400, "Your form expired", "Go back, reload the page and send it again.")
+    workplan = get_full_workplan_or_404(request.view_args["workplan_id"], current_user)
+    step = get_step(request.view_args["step_key"])
+    if step is None or step.form_class is None or not can_edit_workplan(current_user, workplan):
+        abort(404)
+    ctx = StepContext(workplan, current_user)
+    form = step.form_class(formdata=request.form)
+    step.prepare(form, ctx)
+    return _render_step(
+        workplan,
+        step,
+        form,
+        ctx,
+        status=400,
+        problem="Your page was open for a long time and its security check expired. Nothing is lost: "
+        "your text is below. Press Save again.",
+    )
+
+
+@bp.post("/<int:workplan_id>/submit")
+@login_required
+def submit(workplan_id: int):
+    """Send the plan to HQ for review."""
+    workplan = get_full_workplan_or_404(workplan_id, current_user)
+    try:
+        revision = submit_workplan(workplan, current_user, note=request.form.get("note", "")[:2000])
+    except NotAllowed:
+        abort(403)
+    except (InvalidTransition, IncompleteWorkplan) as error:
+        db.session.rollback()
+        flash(str(error), "error")
+        return redirect(url_for("workplans.step", workplan_id=workplan.id, step_key="check")), 303
+    db.session.commit()
+    flash(f"Submitted to HQ as revision {revision.number}. You will be told when HQ has reviewed it.", "success")
+    return redirect(url_for("workplans.overview", workplan_id=workplan.id))
+
+
+@bp.context_processor
+def step_titles():
+    """Step titles by key, for links such as "Fix this on the Results step"."""
+    return {"step_titles": {s.key: s.title for s in STEPS}}

@@ -1,0 +1,73 @@
+"""Form building blocks shared by the drafting steps."""
+
+from flask import g
+from wtforms import Field, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import Length, StopValidation
+
+NARRATIVE_MAX = 10_000
+LINE_MAX = 200
+
+
+def normalise_text(value):
+    """Fold CRLF and CR into LF so a line break counts as one character, as browsers count it."""
+    if isinstance(value, str):
+        return value.replace("\r\n", "\n").replace("\r", "\n")
+    return value
+
+
+class NeededToContinue:
+    """Required for "Save and continue" and submission, but not for a plain "Save"."""
+
+    field_flags = {"needed": True}
+
+    def __init__(self, message: str | None = None):
+        self.message = message
+
+    def __call__(self, form, field: Field) -> None:
+        if not g.get("strict_step"):
+            return
+        data = field.data
+        if data is None or (isinstance(data, str) and not data.strip()) or data == []:
+            raise StopValidation(self.message or "Fill this in to continue.")
+
+
+def narrative(label: str, description: str = "", needed: bool = False, max_length: int = NARRATIVE_MAX):
+    """A multi-line text field."""
+    validators = [NeededToContinue()] if needed else []
+    validators.append(Length(max=max_length, message=f"Keep this under {max_length:,} characters."))
+    return TextAreaField(label, validators=validators, description=description, filters=[normalise_text])
+
+
+def line(label: str, description: str = "", needed: bool = False, max_length: int = LINE_MAX):
+    """A one-line text field."""
+    validators = [NeededToContinue()] if needed else []
+    validators.append(Length(max=max_length, message=f"Keep this under {max_length} characters."))
+    return StringField(label, validators=validators, description=description, filters=[normalise_text])
+
+
+def choices(pairs) -> list[SelectChoice]:
+    """Turn (value, label) pairs into WTForms choices."""
+    return [SelectChoice(value=str(value), label=label) for value, label in pairs]
+
+
+def flat_errors(form) -> list[tuple[str, str, str]]:
+    """Every error of a form and its nested entries as (field id, label, message), in page order."""
+    found = []
+
+    def walk(fields, context: str) -> None:
+        for field in fields:
+            if field.type == "FieldList":
+                for number, entry in enumerate(field.entries, start=1):
+                    walk([entry], f"{context}{field.label.text} {number}: ")
+                for error in field.errors:
+                    if isinstance(error, str):
+                        found.append((field.id, context + field.label.text, error))
+            elif field.type == "FormField":
+                walk(field.form, context)
+            else:
+                for error in field.errors:
+                    found.append((field.id, context + field.label.text, error))
+
+    walk(form, "")
+    return found
