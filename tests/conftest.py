@@ -3,7 +3,8 @@
 import os
 
 import pytest
-from sqlalchemy import text
+from flask import g, request_started
+from sqlalchemy import create_engine, inspect, text
 
 from app import create_app
 from app.catalogue.seeding import seed_catalogue
@@ -28,42 +29,64 @@ def pytest_sessionfinish(session, exitstatus):
         session.exitstatus = 1
 
 
+@pytest.fixture(scope="session")
+def postgres_schema():
+    """A schema of this test process's own, so concurrent runs on one PostgreSQL server never collide."""
+    schema = f"test_{os.getpid()}"
+    engine = create_engine(POSTGRES_URL)
+    with engine.begin() as connection:
+        connection.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
+        connection.execute(text(f"CREATE SCHEMA {schema}"))
+    yield schema
+    with engine.begin() as connection:
+        connection.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
+    engine.dispose()
+
+
 @pytest.fixture(params=BACKENDS)
-def database_url(request, tmp_path):
-    """The URL of an empty database of each backend."""
+def database_settings(request, tmp_path):
+    """Settings for an empty database of each backend."""
     global _postgres_tests_run
     if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'test.db'}"
+        return {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'test.db'}"}
     if not POSTGRES_URL:
         if REQUIRE_POSTGRES:
             pytest.fail("TEST_DATABASE_URL is required")
         pytest.skip("PostgreSQL run needs TEST_DATABASE_URL")
     _postgres_tests_run += 1
-    return POSTGRES_URL
+    schema = request.getfixturevalue("postgres_schema")
+    return {
+        "SQLALCHEMY_DATABASE_URI": POSTGRES_URL,
+        "SQLALCHEMY_ENGINE_OPTIONS": {"connect_args": {"options": f"-csearch_path={schema}"}},
+    }
 
 
 @pytest.fixture
-def app(database_url):
-    """An app bound to a fresh database with every table created."""
-    app = create_app("testing", SQLALCHEMY_DATABASE_URI=database_url)
+def app(database_settings):
+    """An app bound to an empty database with every table created."""
+    app = create_app("testing", **database_settings)
     with app.app_context():
         _reset_schema()
         yield app
         db.session.remove()
-        _reset_schema(create=False)
         db.engine.dispose()
 
 
-def _reset_schema(create: bool = True) -> None:
-    """Drop everything (alembic's table too) and optionally create the models' tables."""
+def _reset_schema() -> None:
+    """Empty every table, rebuilding the schema when it is not exactly the models' (e.g. after a migration test)."""
     db.session.remove()
+    tables = set(inspect(db.engine).get_table_names())
+    if tables == set(db.metadata.tables) and db.engine.dialect.name == "postgresql":
+        names = ", ".join(f'"{name}"' for name in db.metadata.tables)
+        with db.engine.begin() as connection:
+            connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        return
     db.drop_all()
     with db.engine.begin() as connection:
         connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
         if connection.dialect.name == "postgresql":
             connection.execute(text("DROP FUNCTION IF EXISTS audit_events_append_only() CASCADE"))
-    if create:
-        db.create_all()
+    db.create_all()
 
 
 @pytest.fixture

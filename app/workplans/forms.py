@@ -184,12 +184,12 @@ class ActivityForm(Form):
 
     id = HiddenField()
     description = narrative("Activity", needed=True, max_length=4000)
-    lead_agency = SelectField("Lead agency", validators=[NeededToContinue()])
+    lead_agency = SelectField("Lead agency", validators=[NeededToContinue()], default="")
     partner_ids = CheckboxListField("National and other partners", coerce=int, validate_choice=False)
     new_partner_name = line(
         "Propose a partner not in the list", "An administrator confirms it; it is linked to this activity at once."
     )
-    new_partner_type = SelectField("Type of the proposed partner")
+    new_partner_type = SelectField("Type of the proposed partner", default="")
     location = line("Location", needed=True)
     quarters = CheckboxListField("Quarters", validators=[NeededToContinue("Tick at least one quarter.")])
     budget_eur = DecimalField(
@@ -227,8 +227,8 @@ class RiskForm(Form):
 
     id = HiddenField()
     description = narrative("Risk", needed=True, max_length=2000)
-    likelihood = SelectField("Likelihood", validators=[NeededToContinue()])
-    impact = SelectField("Impact", validators=[NeededToContinue()])
+    likelihood = SelectField("Likelihood", validators=[NeededToContinue()], default="")
+    impact = SelectField("Impact", validators=[NeededToContinue()], default="")
     mitigation = narrative("Mitigation", needed=True, max_length=2000)
     owner = line("Owner", "Who watches this risk and acts on it.", needed=True)
 

@@ -103,7 +103,7 @@ def step(workplan_id: int, step_key: str):
         formdata, anchor = add_row(formdata, target)
     elif verb == "remove":
         formdata = remove_row(formdata, target)
-    g.strict_step = verb == "continue"
+    # Type checks only: whatever is well-formed is saved, complete or not.
     form = step.form_class(formdata=formdata)
     step.prepare(form, ctx)
     if not form.validate():
@@ -117,11 +117,31 @@ def step(workplan_id: int, step_key: str):
         db.session.rollback()
         return _render_conflict(workplan_id, step, form)
     db.session.commit()
-    if verb == "continue" and next_step(step):
-        flash(f"“{step.title}” is saved.", "success")
-        return redirect(url_for("workplans.step", workplan_id=workplan.id, step_key=next_step(step).key))
-    flash("Saved.", "success")
-    return redirect(url_for("workplans.step", workplan_id=workplan.id, step_key=step.key, _anchor=anchor))
+    if verb != "continue":
+        flash("Saved.", "success")
+        return redirect(url_for("workplans.step", workplan_id=workplan.id, step_key=step.key, _anchor=anchor))
+    # "Save and continue" moves on only when the step's needed fields are filled in.
+    saved_form = _needed_check(workplan, step, ctx)
+    if saved_form is not None:
+        return _render_step(
+            workplan, step, saved_form, ctx, problem="Saved. Fill in what is marked below before you continue."
+        )
+    flash(f"“{step.title}” is saved.", "success")
+    following = next_step(step)
+    return redirect(url_for("workplans.step", workplan_id=workplan.id, step_key=following.key))
+
+
+def _needed_check(workplan, step, ctx):
+    """Return the saved step's form with errors for every needed field left empty, or None if none is."""
+    form = step.form_class(formdata=None, data={**step.load(workplan, ctx), "lock_version": workplan.lock_version})
+    step.prepare(form, ctx)
+    g.strict_step = True
+    form.validate()
+    g.strict_step = False
+    # The token is checked on the request that saved; this form is built from the database.
+    if "csrf_token" in form:
+        form.csrf_token.errors = []
+    return form if flat_errors(form) else None
 
 
 def _as_int(value) -> int | None:

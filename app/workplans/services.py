@@ -44,7 +44,9 @@ def create_workplan(
     )
     db.session.add(workplan)
     if source is not None:
-        copy_content(source, workplan)
+        # Reading the source loads rows; the copy must not be flushed half-built meanwhile.
+        with db.session.no_autoflush:
+            copy_content(source, workplan)
     db.session.flush()
     record_event("workplan.create", actor=user, workplan=workplan, obj=workplan, source_workplan_id=workplan.source_workplan_id)
     return workplan
