@@ -119,7 +119,10 @@ def step(workplan_id: int, step_key: str):
     db.session.commit()
     if verb != "continue":
         flash("Saved.", "success")
-        return redirect(url_for("workplans.step", workplan_id=workplan.id, step_key=step.key, _anchor=anchor))
+        # "added" repeats the anchor for scripts: fetch() hides the fragment of a redirect.
+        return redirect(
+            url_for("workplans.step", workplan_id=workplan.id, step_key=step.key, added=anchor, _anchor=anchor)
+        )
     # "Save and continue" moves on only when the step's needed fields are filled in.
     saved_form = _needed_check(workplan, step, ctx)
     if saved_form is not None:

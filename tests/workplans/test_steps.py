@@ -174,7 +174,7 @@ def test_rows_add_and_remove_without_javascript(client, users, login, iq_plan):
     for _ in range(3):
         response = post_step(client, iq_plan.id, "risks", open_step(client, iq_plan.id, "risks"), action="add:risks")
         assert response.status_code == 302
-    assert response.headers["Location"].endswith("#risks-2")
+    assert response.headers["Location"].endswith("?added=risks-2#risks-2")
     values = open_step(client, iq_plan.id, "risks")
     for index in range(3):
         values[f"risks-{index}-description"] = f"Risk {index}"

@@ -1,0 +1,79 @@
+/* Progressive enhancement for the workplan editor. Every feature works without this file. */
+(function () {
+  "use strict";
+
+  /* Move focus to the error summary so screen readers announce it. */
+  function focusErrors(root) {
+    var summary = root.querySelector("[data-error-summary]");
+    if (summary) { summary.focus(); }
+  }
+
+  function rowHasText(row) {
+    return Array.prototype.some.call(row.querySelectorAll("textarea, input[type=text], input:not([type])"),
+      function (field) { return field.value.trim() !== ""; });
+  }
+
+  /* Add and remove rows without a full page load: post the form with the button's action,
+     then swap in the form from the page the server answers with. */
+  function enhanceRows(form) {
+    form.addEventListener("click", function (event) {
+      var button = event.target.closest("button[name=action]");
+      if (!button || !/^(add|remove):/.test(button.value)) { return; }
+      if (button.hasAttribute("data-remove-row")) {
+        var row = document.getElementById(button.value.slice("remove:".length));
+        if (row && rowHasText(row) && !window.confirm("Remove this row and what is written in it?")) {
+          event.preventDefault();
+          return;
+        }
+      }
+      event.preventDefault();
+      var data = new FormData(form);
+      data.set("action", button.value);
+      button.disabled = true;
+      /* form.action would name the buttons called "action"; read the attribute instead. */
+      fetch(form.getAttribute("action") || window.location.href.split("#")[0], {
+        method: "POST", body: data, credentials: "same-origin", headers: { "X-Requested-With": "fetch" }
+      }).then(function (response) {
+        return response.text().then(function (html) { return { response: response, html: html }; });
+      }).then(function (result) {
+        var page = new DOMParser().parseFromString(result.html, "text/html");
+        var fresh = page.querySelector(".wizard__form");
+        var current = document.querySelector(".wizard__form");
+        if (!fresh || !current) { window.location.href = result.response.url; return; }
+        current.replaceWith(fresh);
+        var nav = page.querySelector(".step-nav");
+        if (nav && document.querySelector(".step-nav")) { document.querySelector(".step-nav").replaceWith(nav); }
+        var anchor = new URL(result.response.url).searchParams.get("added");
+        var target = anchor && document.getElementById(anchor);
+        init(document);
+        if (target) {
+          target.scrollIntoView({ block: "start" });
+          var first = target.querySelector("textarea, input:not([type=hidden]), select");
+          if (first) { first.focus(); }
+        } else {
+          focusErrors(document);
+        }
+      }).catch(function () {
+        /* Offline or failed: fall back to the ordinary form submission, which keeps the text. */
+        button.disabled = false;
+        var fallback = document.createElement("input");
+        fallback.type = "hidden"; fallback.name = "action"; fallback.value = button.value;
+        form.appendChild(fallback);
+        form.submit();
+      });
+    });
+  }
+
+  function init(root) {
+    var form = root.querySelector("[data-step-form]");
+    if (form && !form.dataset.enhanced) {
+      form.dataset.enhanced = "1";
+      enhanceRows(form);
+    }
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    init(document);
+    focusErrors(document);
+  });
+})();
