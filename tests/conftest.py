@@ -1,9 +1,11 @@
 """Fixtures: an app per test on SQLite and, when TEST_DATABASE_URL is set, on PostgreSQL too."""
 
+import contextvars
 import os
 
 import pytest
 from flask import g, request_started
+from flask.testing import FlaskClient
 from sqlalchemy import create_engine, inspect, text
 
 from app import create_app
@@ -61,10 +63,22 @@ def database_settings(request, tmp_path):
     }
 
 
+class IsolatedClient(FlaskClient):
+    """A test client whose requests run in their own application context, as in production.
+
+    Without this, requests would reuse the test's pushed context: its `g` (and so a cached
+    signed-in user) and its database session would leak from one request to the next.
+    """
+
+    def open(self, *args, **kwargs):
+        return contextvars.Context().run(super().open, *args, **kwargs)
+
+
 @pytest.fixture
 def app(database_settings):
     """An app bound to an empty database with every table created."""
     app = create_app("testing", **database_settings)
+    app.test_client_class = IsolatedClient
     with app.app_context():
         _reset_schema()
         yield app

@@ -1,6 +1,9 @@
 """Flask-Login's user loader: sessions carry a rotating token, not the user id."""
 
+from flask import flash, redirect, request, url_for
 from sqlalchemy import select
+
+from app.auth.carry import CARRIED_ENDPOINTS, login_keeping_form
 
 from app.auth.models import User
 from app.extensions import db, login_manager
@@ -15,3 +18,12 @@ login_manager.session_protection = "basic"
 def load_user(session_token: str) -> User | None:
     """Return the active user holding this session token; disabled users are signed out."""
     return db.session.scalar(select(User).where(User.session_token == session_token, User.is_active.is_(True)))
+
+
+@login_manager.unauthorized_handler
+def unauthorized():
+    """Send signed-out users to sign in; a signed-out save carries its fields through sign-in."""
+    if request.method == "POST" and request.endpoint in CARRIED_ENDPOINTS and request.form:
+        return login_keeping_form(request.path)
+    flash(login_manager.login_message, login_manager.login_message_category)
+    return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))

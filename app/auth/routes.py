@@ -2,11 +2,12 @@
 
 from urllib.parse import urlsplit
 
-from flask import flash, redirect, render_template, request, session, url_for
+from flask import flash, g, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
 from app.audit import record_event
 from app.auth import bp
+from app.auth.carry import carried_from_request
 from app.auth.forms import ChangePasswordForm, LoginForm
 from app.auth.services import AccountError, authenticate, change_own_password
 from app.extensions import db
@@ -27,6 +28,8 @@ def login():
     if current_user.is_authenticated:
         return redirect(_safe_next(request.args.get("next")))
     form = LoginForm()
+    carried = carried_from_request()
+    next_path = _safe_next(request.form.get("next_path") or request.args.get("next"))
     if form.validate_on_submit():
         user = authenticate(form.email.data, form.password.data)
         if user is None:
@@ -36,11 +39,15 @@ def login():
         else:
             # A fresh session at sign-in: nothing set before it survives (session fixation).
             session.clear()
+            # Flask-WTF caches this request's token in g; it belonged to the cleared session.
+            g.pop("csrf_token", None)
             login_user(user, remember=form.remember.data)
             record_event("auth.login", actor=user)
             db.session.commit()
-            return redirect(_safe_next(request.args.get("next")))
-    return render_template("auth/login.html", form=form)
+            if carried:
+                return render_template("auth/carry.html", carried=carried, next_path=next_path)
+            return redirect(next_path)
+    return render_template("auth/login.html", form=form, carried=carried, next_path=next_path)
 
 
 @bp.post("/logout")

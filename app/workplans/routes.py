@@ -4,6 +4,8 @@ from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from flask_wtf.csrf import CSRFError
 
+from app.auth.carry import login_keeping_form
+from app.core.errors import render_error
 from app.errors import IncompleteWorkplan, InvalidTransition, NotAllowed, RefusedChange, StaleEdit
 from app.extensions import db
 from app.permissions import can_create_workplan, can_edit_workplan
@@ -106,6 +108,11 @@ def step(workplan_id: int, step_key: str):
     # Type checks only: whatever is well-formed is saved, complete or not.
     form = step.form_class(formdata=formdata)
     step.prepare(form, ctx)
+    if verb == "restore":
+        return _render_step(
+            workplan, step, form, ctx,
+            problem="This is the text you were saving when you were signed out. It is not saved yet: press Save.",
+        )
     if not form.validate():
         return _render_step(workplan, step, form, ctx)
     try:
@@ -212,9 +219,9 @@ def _render_check(workplan, step):
 @bp.errorhandler(CSRFError)
 def expired_form(error):
     """An expired form on a step: show the text again with a fresh token instead of a bare 400."""
-    if request.endpoint != "workplans.step" or not current_user.is_authenticated:
-        from app.core.errors import render_error
-
+    if not current_user.is_authenticated:
+        return login_keeping_form(request.path)
+    if request.endpoint != "workplans.step":
         return render_error(400, "Your form expired", "Go back, reload the page and send it again.")
     workplan = get_full_workplan_or_404(request.view_args["workplan_id"], current_user)
     step = get_step(request.view_args["step_key"])

@@ -9,13 +9,13 @@ ROW_PREFIX = re.compile(r"^(?P<list>[a-z_]+(?:-\d+-[a-z_]+)*)-(?P<index>\d+)$")
 
 
 def parse_action(value: str | None) -> tuple[str, str | None]:
-    """Split a submit button's value into its verb (save, continue, add, remove) and target."""
+    """Split a submit button's value into its verb (save, continue, restore, add, remove) and target."""
     verb, _, target = (value or "save").partition(":")
     if verb == "add" and LIST_PREFIX.match(target):
         return verb, target
     if verb == "remove" and ROW_PREFIX.match(target):
         return verb, target
-    return ("continue" if verb == "continue" else "save"), None
+    return (verb if verb in ("continue", "restore") else "save"), None
 
 
 def _row_index(key: str, list_prefix: str) -> tuple[int, str] | None:

@@ -289,3 +289,46 @@ def test_submitting_a_red_plan_is_refused(client, users, login, iq_plan):
     assert "red items" in text_of(response.data)
     db.session.refresh(iq_plan)
     assert iq_plan.status == WorkplanStatus.DRAFT
+
+
+def test_a_save_after_being_signed_out_keeps_the_text_through_sign_in(app, client, users, login, iq_plan):
+    login(users["off_iq"])
+    values = open_step(client, iq_plan.id, "context")
+    values["context_situation"] = RTL_TEXT
+    # Signed out elsewhere (another tab, a password change): the session token is rotated.
+    users["off_iq"].rotate_session_token()
+    db.session.commit()
+    app.config["WTF_CSRF_ENABLED"] = True
+
+    response = post_step(client, iq_plan.id, "context", values)
+    assert response.status_code == 401, response.headers.get("Location")
+    page = text_of(response.data)
+    assert "You were signed out before your last change was saved" in page
+    sign_in = form_values(response.data)
+    assert sign_in["carry:context_situation"] == RTL_TEXT
+    assert "carry:csrf_token" not in sign_in
+    sign_in["email"], sign_in["password"] = users["off_iq"].email, factories.PASSWORD
+
+    response = client.post("/login", data=sign_in)
+    assert response.status_code == 200, text_of(response.data)[-1500:]
+    restore = form_values(response.data)
+    assert restore["context_situation"] == RTL_TEXT and restore["action"] == "restore"
+
+    response = client.post(step_url(iq_plan.id, "context"), data=restore)
+    assert response.status_code == 200
+    shown = form_values(response.data)
+    assert shown["context_situation"] == RTL_TEXT
+    assert "It is not saved yet" in text_of(response.data)
+    db.session.refresh(iq_plan)
+    assert iq_plan.context_situation == ""
+
+    assert post_step(client, iq_plan.id, "context", shown).status_code == 302
+    db.session.refresh(iq_plan)
+    assert iq_plan.context_situation == RTL_TEXT
+
+
+def test_a_signed_out_login_form_never_carries_passwords(app, client, users):
+    app.config["WTF_CSRF_ENABLED"] = True
+    response = client.post("/login", data={"email": "off.iq@example.org", "password": "secret words here", "csrf_token": "x"})
+    assert response.status_code == 400
+    assert b"secret words here" not in response.data
