@@ -87,3 +87,32 @@ class AuditEvent(db.Model):
 @event.listens_for(AuditEvent, "before_update")
 def _refuse_audit_update(mapper, connection, target):
     raise ValueError("the audit log is append-only")
+
+
+class ReviewRead(db.Model):
+    """The last revision of a plan an HQ reviewer has read, for "changes since I last reviewed"."""
+
+    __tablename__ = "review_reads"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    workplan_id: Mapped[int] = mapped_column(ForeignKey("workplans.id", ondelete="CASCADE"), primary_key=True)
+    revision_number: Mapped[int]
+    read_at: Mapped[created_at]
+
+
+class Notification(db.Model):
+    """An in-app notice to one user about a plan: submitted, sent back, approved, commented on."""
+
+    __tablename__ = "notifications"
+
+    id: Mapped[int_pk]
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    workplan_id: Mapped[int | None] = mapped_column(ForeignKey("workplans.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(32))
+    message: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[created_at]
+    read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    @property
+    def is_unread(self) -> bool:
+        return self.read_at is None

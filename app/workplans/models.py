@@ -4,7 +4,7 @@ import enum
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import Column, ForeignKey, Numeric, String, Table, Text, UniqueConstraint
+from sqlalchemy import JSON, Column, ForeignKey, Numeric, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.auth.models import User
@@ -77,6 +77,10 @@ class Workplan(db.Model):
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # The revision HQ approved: approval always names the exact snapshot it approves.
+    approved_revision_number: Mapped[int | None]
+    # Narrative fields the officer marked sensitive: left out of donor and public exports.
+    sensitive_fields: Mapped[list[str]] = mapped_column(JSON, default=list)
 
     summary: Mapped[long_text]
     context_situation: Mapped[long_text]
@@ -237,6 +241,8 @@ class Activity(db.Model):
     is_capacity_building: Mapped[bool] = mapped_column(default=False)
     # For capacity building: how participants stay connected and counterparts stay committed.
     follow_up: Mapped[long_text]
+    # Fields of this activity marked sensitive (e.g. a shelter's location): not in donor or public exports.
+    sensitive_fields: Mapped[list[str]] = mapped_column(JSON, default=list)
 
     output: Mapped[Output] = relationship(back_populates="activities")
     quarters: Mapped[list["ActivityQuarter"]] = relationship(
