@@ -24,6 +24,7 @@ def snapshot_workplan(workplan: Workplan) -> dict:
         "status": workplan.status.value,
         "lead_officer": workplan.lead_officer.name if workplan.lead_officer else None,
         "narratives": {name: getattr(workplan, name) for name in NARRATIVE_FIELDS},
+        "sensitive_fields": sorted(workplan.sensitive_fields or []),
         "lessons": [
             {
                 "id": lesson.id,
@@ -70,6 +71,7 @@ def snapshot_workplan(workplan: Workplan) -> dict:
                                 "capacity_building": a.is_capacity_building,
                                 "follow_up": a.follow_up,
                                 "lessons": [lesson.recommendation.code for lesson in a.lessons],
+                                "sensitive_fields": sorted(a.sensitive_fields or []),
                             }
                             for a in output.activities
                         ],
