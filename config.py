@@ -31,6 +31,14 @@ class Config:
     DEMO_PASSWORD = "glo.act-demo-2026"
     ALLOW_DEMO_DATA = True
 
+    # E-mail notices go out only when MAIL_SERVER is set; in-app notices always.
+    MAIL_SERVER = os.environ.get("MAIL_SERVER")
+    MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))
+    MAIL_USE_TLS = os.environ.get("MAIL_USE_TLS", "").lower() in ("1", "true", "yes")
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME")
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
+    MAIL_FROM = os.environ.get("MAIL_FROM", "glo.act-workplans@localhost")
+
 
 class DevelopmentConfig(Config):
     """The embedded default: SQLite under instance/, demo data allowed."""

@@ -35,3 +35,7 @@ class RefusedChange(DomainError):
     def __init__(self, message: str, field: str | None = None):
         super().__init__(message)
         self.field = field
+
+
+class StaleRevision(DomainError):
+    """An action named a revision that is no longer the latest."""

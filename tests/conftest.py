@@ -4,7 +4,6 @@ import contextvars
 import os
 
 import pytest
-from flask import g, request_started
 from flask.testing import FlaskClient
 from sqlalchemy import create_engine, inspect, text
 

@@ -154,3 +154,13 @@ def test_removing_a_row_renumbers_the_later_ones():
                                                      ("title", "t")])
     added, prefix = add_row(data, "risks")
     assert prefix == "risks-3" and added["risks-3-id"] == ""
+
+
+def test_every_step_renders_without_stray_none_attributes(client, login, demo_plan, pk_officer):
+    from app.workplans.steps import STEPS
+
+    login(pk_officer)
+    for step in STEPS:
+        response = client.get(f"/workplans/{demo_plan.id}/steps/{step.key}")
+        assert response.status_code == 200, step.key
+        assert '="None"' not in response.get_data(as_text=True), step.key
