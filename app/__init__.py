@@ -50,9 +50,10 @@ def register_blueprints(app: Flask) -> None:
     from app.admin import routes as admin_routes
     from app.auth import routes as auth_routes
     from app.core import routes as core_routes
+    from app.review import routes as review_routes
     from app.workplans import routes as workplans_routes
 
-    for routes in (core_routes, auth_routes, workplans_routes, admin_routes):
+    for routes in (core_routes, auth_routes, workplans_routes, review_routes, admin_routes):
         app.register_blueprint(routes.bp)
 
 

@@ -1,4 +1,4 @@
-"""The review workflow: one transition table; every transition is checked and audited."""
+"""The review workflow: one transition table; every transition is checked, audited and notified."""
 
 from dataclasses import dataclass
 
@@ -7,12 +7,20 @@ from sqlalchemy import func, select
 from app.audit import record_event
 from app.auth.models import User
 from app.db import utcnow
-from app.errors import IncompleteWorkplan, InvalidTransition, NotAllowed
+from app.errors import IncompleteWorkplan, InvalidTransition, NotAllowed, StaleRevision
 from app.extensions import db
-from app.review.models import Revision
+from app.review.models import Comment, ReviewRead, Revision
+from app.review.notifications import notify_country_officers, notify_hq
 from app.review.snapshots import SCHEMA_VERSION, snapshot_workplan
 from app.workplans.models import Workplan, WorkplanStatus
 from app.workplans.readiness import check_readiness
+
+DRAFT, SUBMITTED, CHANGES, APPROVED = (
+    WorkplanStatus.DRAFT,
+    WorkplanStatus.SUBMITTED,
+    WorkplanStatus.CHANGES_REQUESTED,
+    WorkplanStatus.APPROVED,
+)
 
 
 @dataclass(frozen=True)
@@ -26,36 +34,54 @@ class Transition:
 
 
 TRANSITIONS = {
-    "submit": Transition(
-        "submit",
-        frozenset({WorkplanStatus.DRAFT, WorkplanStatus.CHANGES_REQUESTED}),
-        WorkplanStatus.SUBMITTED,
-        by_officer=True,
-    ),
+    "submit": Transition("submit", frozenset({DRAFT, CHANGES}), SUBMITTED, by_officer=True),
+    "request_changes": Transition("request_changes", frozenset({SUBMITTED}), CHANGES, by_officer=False),
+    "approve": Transition("approve", frozenset({SUBMITTED}), APPROVED, by_officer=False),
+    "revise": Transition("revise", frozenset({APPROVED}), DRAFT, by_officer=True),
 }
 
 
-def _check(transition: Transition, workplan: Workplan, user: User) -> None:
+def allowed_transitions(workplan: Workplan, user: User) -> set[str]:
+    """Names of the transitions this user may make on this plan now (for showing buttons)."""
+    return {name for name, transition in TRANSITIONS.items() if _refusal(transition, workplan, user) is None}
+
+
+def _refusal(transition: Transition, workplan: Workplan, user: User) -> Exception | None:
     if transition.by_officer and not (user.is_officer and workplan.country_id in user.country_ids):
-        raise NotAllowed("Only the officers of this plan's country can do this.")
+        return NotAllowed("Only the officers of this plan's country can do this.")
     if not transition.by_officer and not user.is_hq:
-        raise NotAllowed("Only HQ reviewers can do this.")
+        return NotAllowed("Only HQ reviewers can do this.")
     if workplan.status not in transition.sources:
-        raise InvalidTransition(f"A plan that is “{workplan.status.label}” cannot be sent on this way.")
+        return InvalidTransition(f"A plan that is “{workplan.status.label}” cannot be moved this way.")
+    return None
 
 
-def _move(transition: Transition, workplan: Workplan, user: User, note: str = "") -> None:
+def _move(name: str, workplan: Workplan, user: User, note: str = "", **details) -> None:
+    """Check and apply a transition, with its audit line; raises NotAllowed or InvalidTransition."""
+    transition = TRANSITIONS[name]
+    refusal = _refusal(transition, workplan, user)
+    if refusal is not None:
+        raise refusal
     source = workplan.status
     workplan.status = transition.target
     workplan.updated_at = utcnow()
     record_event(
-        f"workplan.{transition.name}",
-        actor=user,
-        workplan=workplan,
-        obj=workplan,
-        note=note,
-        from_status=source.value,
-        to_status=transition.target.value,
+        f"workplan.{name}", actor=user, workplan=workplan, obj=workplan, note=note,
+        from_status=source.value, to_status=transition.target.value, **details,
+    )
+
+
+def latest_revision_number(workplan: Workplan) -> int:
+    """The number of the plan's newest revision, 0 when it was never submitted."""
+    return db.session.scalar(select(func.max(Revision.number)).where(Revision.workplan_id == workplan.id)) or 0
+
+
+def open_blocking_comments(workplan: Workplan) -> int:
+    """How many blocking comments on the plan are still open."""
+    return db.session.scalar(
+        select(func.count(Comment.id)).where(
+            Comment.workplan_id == workplan.id, Comment.is_blocking.is_(True), Comment.resolved_at.is_(None)
+        )
     )
 
 
@@ -64,13 +90,14 @@ def submit_workplan(workplan: Workplan, user: User, note: str = "") -> Revision:
 
     Raises NotAllowed, InvalidTransition, or IncompleteWorkplan when red readiness items remain.
     """
-    transition = TRANSITIONS["submit"]
-    _check(transition, workplan, user)
+    refusal = _refusal(TRANSITIONS["submit"], workplan, user)
+    if refusal is not None:
+        raise refusal
     if not check_readiness(workplan).can_submit:
         raise IncompleteWorkplan("The readiness check has red items; fix them before submitting.")
-    _move(transition, workplan, user, note)
+    number = latest_revision_number(workplan) + 1
+    _move("submit", workplan, user, note, revision=number)
     workplan.submitted_at = utcnow()
-    number = (db.session.scalar(select(func.max(Revision.number)).where(Revision.workplan_id == workplan.id)) or 0) + 1
     revision = Revision(
         workplan_id=workplan.id,
         number=number,
@@ -81,4 +108,55 @@ def submit_workplan(workplan: Workplan, user: User, note: str = "") -> Revision:
     )
     db.session.add(revision)
     db.session.flush()
+    notify_hq(workplan, "submitted", f"{workplan.country.name}: “{workplan.title}” was submitted as revision {number}.")
     return revision
+
+
+def request_changes(workplan: Workplan, user: User, note: str = "") -> None:
+    """Send a submitted plan back to its officers with a note; raises NotAllowed or InvalidTransition."""
+    _move("request_changes", workplan, user, note, revision=latest_revision_number(workplan))
+    notify_country_officers(
+        workplan, "changes_requested", f"HQ asks for changes to “{workplan.title}”." + (f" {note}" if note else "")
+    )
+
+
+def approve_workplan(workplan: Workplan, user: User, revision_number: int | None, note: str = "") -> None:
+    """Approve exactly the named revision.
+
+    Raises NotAllowed, InvalidTransition (not submitted, or blocking comments open) and
+    StaleRevision when the named revision is not the latest one.
+    """
+    refusal = _refusal(TRANSITIONS["approve"], workplan, user)
+    if refusal is not None:
+        raise refusal
+    latest = latest_revision_number(workplan)
+    if revision_number != latest:
+        raise StaleRevision(
+            f"You are approving revision {revision_number}, but the latest is revision {latest}. Review it first."
+        )
+    blocking = open_blocking_comments(workplan)
+    if blocking:
+        raise InvalidTransition(f"{blocking} blocking comment(s) are still open; resolve them before approving.")
+    _move("approve", workplan, user, note, revision=latest)
+    workplan.approved_at = utcnow()
+    workplan.approved_by_id = user.id
+    workplan.approved_revision_number = latest
+    notify_country_officers(workplan, "approved", f"HQ approved “{workplan.title}” (revision {latest}).")
+
+
+def revise_workplan(workplan: Workplan, user: User, note: str = "") -> None:
+    """Open a new draft version of an approved plan; the approved revision stays as it was."""
+    _move("revise", workplan, user, note, from_version=workplan.version)
+    workplan.version += 1
+
+
+def record_read(workplan: Workplan, user: User, revision_number: int) -> None:
+    """Remember the latest revision an HQ reviewer has read, for "changes since I last reviewed"."""
+    if not user.is_hq or not revision_number:
+        return
+    read = db.session.get(ReviewRead, (user.id, workplan.id))
+    if read is None:
+        db.session.add(ReviewRead(user_id=user.id, workplan_id=workplan.id, revision_number=revision_number))
+    elif read.revision_number < revision_number:
+        read.revision_number = revision_number
+        read.read_at = utcnow()

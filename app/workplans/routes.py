@@ -6,10 +6,10 @@ from flask_wtf.csrf import CSRFError
 
 from app.auth.carry import login_keeping_form
 from app.core.errors import render_error
-from app.errors import IncompleteWorkplan, InvalidTransition, NotAllowed, RefusedChange, StaleEdit
+from app.errors import RefusedChange, StaleEdit
 from app.extensions import db
 from app.permissions import can_create_workplan, can_edit_workplan
-from app.review.workflow import submit_workplan
+from app.review.context import review_context
 from app.workplans import bp
 from app.workplans.budget import budget_summary
 from app.workplans.context import StepContext
@@ -68,6 +68,7 @@ def overview(workplan_id: int):
         readiness=check_readiness(workplan),
         budget=budget_summary(workplan),
         can_edit=can_edit_workplan(current_user, workplan),
+        **review_context(workplan, current_user),
     )
 
 
@@ -239,24 +240,6 @@ def expired_form(error):
         problem="Your page was open for a long time and its security check expired. Nothing is lost: "
         "your text is below. Press Save again.",
     )
-
-
-@bp.post("/<int:workplan_id>/submit")
-@login_required
-def submit(workplan_id: int):
-    """Send the plan to HQ for review."""
-    workplan = get_full_workplan_or_404(workplan_id, current_user)
-    try:
-        revision = submit_workplan(workplan, current_user, note=request.form.get("note", "")[:2000])
-    except NotAllowed:
-        abort(403)
-    except (InvalidTransition, IncompleteWorkplan) as error:
-        db.session.rollback()
-        flash(str(error), "error")
-        return redirect(url_for("workplans.step", workplan_id=workplan.id, step_key="check")), 303
-    db.session.commit()
-    flash(f"Submitted to HQ as revision {revision.number}. You will be told when HQ has reviewed it.", "success")
-    return redirect(url_for("workplans.overview", workplan_id=workplan.id))
 
 
 @bp.context_processor

@@ -1,0 +1,39 @@
+"""What the review panel of a plan shows: actions, comment threads, history."""
+
+from flask import request
+from wtforms.fields.choices import SelectChoice
+
+from app.auth.models import User
+from app.review.comments import SECTIONS, anchor_label, can_comment, can_resolve, plan_anchors
+from app.review.forms import ApproveForm, CommentForm, ReplyForm, RequestChangesForm, TransitionForm
+from app.review.queries import comment_threads, transition_history
+from app.review.workflow import allowed_transitions, latest_revision_number, open_blocking_comments
+from app.workplans.models import Workplan
+
+
+def review_context(workplan: Workplan, user: User) -> dict:
+    """Prepared values for the review panel and the comments page."""
+    anchors = plan_anchors(workplan)
+    by_key = {anchor.key: anchor for anchor in anchors}
+    threads = comment_threads(workplan)
+    comment_form = CommentForm(formdata=None, about=request.args.get("about", "section:summary"))
+    comment_form.about.choices = [
+        SelectChoice(anchor.key, anchor.label, optgroup=SECTIONS[anchor.section]) for anchor in anchors
+    ]
+    latest = latest_revision_number(workplan)
+    return {
+        "threads": [(thread, anchor_label(thread, by_key)) for thread in threads],
+        "open_count": sum(1 for thread in threads if thread.is_open),
+        "resolvable_ids": {thread.id for thread in threads if thread.is_open and can_resolve(user, thread, workplan)},
+        "can_comment": can_comment(user, workplan),
+        "can_block": user.is_hq,
+        "comment_form": comment_form,
+        "reply_form": ReplyForm(formdata=None),
+        "transitions": allowed_transitions(workplan, user),
+        "transition_form": TransitionForm(formdata=None),
+        "request_changes_form": RequestChangesForm(formdata=None),
+        "approve_form": ApproveForm(formdata=None, revision=latest),
+        "latest_revision": latest,
+        "blocking_open": open_blocking_comments(workplan),
+        "history": transition_history(workplan),
+    }

@@ -1,0 +1,89 @@
+"""Read queries for review pages: threads, history, revisions, notices."""
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload, selectinload
+
+from app.auth.models import User
+from app.extensions import db
+from app.permissions import visible_country_ids
+from app.review.models import AuditEvent, Comment, Notification, ReviewRead, Revision
+from app.workplans.models import Workplan
+
+TRANSITION_ACTIONS = ("workplan.create", "workplan.submit", "workplan.request_changes", "workplan.approve", "workplan.revise")
+
+
+def comment_threads(workplan: Workplan) -> list[Comment]:
+    """Top-level comments with their replies and people, open ones first, oldest first."""
+    query = (
+        select(Comment)
+        .where(Comment.workplan_id == workplan.id, Comment.parent_id.is_(None))
+        .options(
+            joinedload(Comment.author),
+            joinedload(Comment.resolved_by),
+            selectinload(Comment.replies).joinedload(Comment.author),
+        )
+        .order_by(Comment.resolved_at.is_not(None), Comment.created_at, Comment.id)
+    )
+    return list(db.session.scalars(query).unique())
+
+
+def transition_history(workplan: Workplan) -> list[AuditEvent]:
+    """The plan's status changes, oldest first, with who made them."""
+    query = (
+        select(AuditEvent)
+        .where(AuditEvent.workplan_id == workplan.id, AuditEvent.action.in_(TRANSITION_ACTIONS))
+        .options(joinedload(AuditEvent.actor))
+        .order_by(AuditEvent.at, AuditEvent.id)
+    )
+    return list(db.session.scalars(query))
+
+
+def revisions_of(workplan: Workplan) -> list[Revision]:
+    """Every revision of the plan, newest first, without loading the snapshots' authors lazily."""
+    query = (
+        select(Revision)
+        .where(Revision.workplan_id == workplan.id)
+        .options(joinedload(Revision.created_by))
+        .order_by(Revision.number.desc())
+    )
+    return list(db.session.scalars(query))
+
+
+def get_revision(workplan: Workplan, number: int) -> Revision | None:
+    """One revision of the plan by its number."""
+    return db.session.scalar(select(Revision).where(Revision.workplan_id == workplan.id, Revision.number == number))
+
+
+def last_read_revision(user: User, workplan: Workplan) -> int | None:
+    """The revision of the plan this reviewer last read, if any."""
+    return db.session.scalar(
+        select(ReviewRead.revision_number).where(ReviewRead.user_id == user.id, ReviewRead.workplan_id == workplan.id)
+    )
+
+
+def _visible_notices(user: User):
+    """The user's notices about plans they may still see (an officer moved to another country loses the old ones)."""
+    condition = Notification.user_id == user.id
+    country_ids = visible_country_ids(user)
+    if country_ids is not None:
+        visible_plans = select(Workplan.id).where(Workplan.country_id.in_(country_ids))
+        condition = condition & (Notification.workplan_id.is_(None) | Notification.workplan_id.in_(visible_plans))
+    return condition
+
+
+def unread_count(user: User) -> int:
+    """How many notices the user has not read."""
+    return db.session.scalar(
+        select(func.count(Notification.id)).where(_visible_notices(user), Notification.read_at.is_(None))
+    )
+
+
+def notices_for(user: User, limit: int = 100) -> list[Notification]:
+    """The user's latest notices, newest first."""
+    query = (
+        select(Notification)
+        .where(_visible_notices(user))
+        .order_by(Notification.created_at.desc(), Notification.id.desc())
+        .limit(limit)
+    )
+    return list(db.session.scalars(query))

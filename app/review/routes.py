@@ -1,0 +1,258 @@
+"""Review pages and actions: submit, send back, approve, revise; comments; revisions; compare; notices."""
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import update
+
+from app.core.errors import render_error
+from app.db import utcnow
+from app.errors import IncompleteWorkplan, InvalidTransition, NotAllowed, RefusedChange, StaleRevision
+from app.extensions import db
+from app.review import bp
+from app.review.context import review_context
+from app.review.comments import add_comment, reply_to_comment, resolve_comment
+from app.review.diff import diff_snapshots
+from app.review.forms import ApproveForm, CommentForm, ReplyForm, RequestChangesForm, TransitionForm
+from app.review.models import Comment, Notification
+from app.review.queries import get_revision, last_read_revision, notices_for, revisions_of, unread_count
+from app.review.workflow import (
+    approve_workplan,
+    latest_revision_number,
+    record_read,
+    request_changes,
+    revise_workplan,
+    submit_workplan,
+)
+from app.workplans.queries import get_full_workplan_or_404
+
+
+def _overview(workplan_id: int, anchor: str | None = None):
+    return redirect(url_for("workplans.overview", workplan_id=workplan_id, _anchor=anchor))
+
+
+def _refused(error: Exception):
+    """Map a refused action onto its answer; nothing was changed."""
+    db.session.rollback()
+    if isinstance(error, NotAllowed):
+        return render_error(403, "You may not do this", str(error))
+    return render_error(409, "This cannot be done now", str(error))
+
+
+@bp.post("/workplans/<int:workplan_id>/submit")
+@login_required
+def submit(workplan_id: int):
+    """Send the plan to HQ for review."""
+    workplan = get_full_workplan_or_404(workplan_id, current_user)
+    form = TransitionForm()
+    if not form.validate_on_submit():
+        return render_error(400)
+    try:
+        revision = submit_workplan(workplan, current_user, note=form.note.data or "")
+    except IncompleteWorkplan as error:
+        db.session.rollback()
+        flash(str(error), "error")
+        return redirect(url_for("workplans.step", workplan_id=workplan.id, step_key="check"), 303)
+    except (NotAllowed, InvalidTransition) as error:
+        return _refused(error)
+    db.session.commit()
+    flash(f"Submitted to HQ as revision {revision.number}. You will be told when HQ has reviewed it.", "success")
+    return _overview(workplan.id)
+
+
+@bp.post("/workplans/<int:workplan_id>/request-changes")
+@login_required
+def request_changes_view(workplan_id: int):
+    """Send a submitted plan back to its officers."""
+    workplan = get_full_workplan_or_404(workplan_id, current_user)
+    form = RequestChangesForm()
+    if not form.validate_on_submit():
+        flash("Say what should change before sending the plan back.", "error")
+        return _overview(workplan.id, "actions")
+    try:
+        request_changes(workplan, current_user, note=form.note.data)
+    except (NotAllowed, InvalidTransition) as error:
+        return _refused(error)
+    record_read(workplan, current_user, latest_revision_number(workplan))
+    db.session.commit()
+    flash("The plan is sent back to its officers with your note.", "success")
+    return _overview(workplan.id)
+
+
+@bp.post("/workplans/<int:workplan_id>/approve")
+@login_required
+def approve(workplan_id: int):
+    """Approve the named revision of a submitted plan."""
+    workplan = get_full_workplan_or_404(workplan_id, current_user)
+    form = ApproveForm()
+    if not form.validate_on_submit():
+        return render_error(400, "Which revision?", "Approval must name the revision you reviewed. Reload the plan and try again.")
+    try:
+        approve_workplan(workplan, current_user, form.revision.data, note=form.note.data or "")
+    except (NotAllowed, InvalidTransition, StaleRevision) as error:
+        return _refused(error)
+    record_read(workplan, current_user, form.revision.data)
+    db.session.commit()
+    flash(f"Revision {form.revision.data} is approved.", "success")
+    return _overview(workplan.id)
+
+
+@bp.post("/workplans/<int:workplan_id>/revise")
+@login_required
+def revise(workplan_id: int):
+    """Open a new draft version of an approved plan."""
+    workplan = get_full_workplan_or_404(workplan_id, current_user)
+    form = TransitionForm()
+    if not form.validate_on_submit():
+        return render_error(400)
+    try:
+        revise_workplan(workplan, current_user, note=form.note.data or "")
+    except (NotAllowed, InvalidTransition) as error:
+        return _refused(error)
+    db.session.commit()
+    flash(f"Version {workplan.version} is open as a draft. The approved revision stays as it was.", "success")
+    return redirect(url_for("workplans.step", workplan_id=workplan.id, step_key="basics"))
+
+
+@bp.post("/workplans/<int:workplan_id>/comments")
+@login_required
+def comment(workplan_id: int):
+    """Add a comment on a section or an item."""
+    workplan = get_full_workplan_or_404(workplan_id, current_user)
+    form = CommentForm()
+    if not form.validate_on_submit():
+        flash("Write the comment and choose what it is about.", "error")
+        return _overview(workplan.id, "comments")
+    try:
+        created = add_comment(workplan, current_user, form.about.data, form.body.data, form.is_blocking.data)
+    except NotAllowed as error:
+        return _refused(error)
+    except RefusedChange as error:
+        db.session.rollback()
+        flash(str(error), "error")
+        return _overview(workplan.id, "comments")
+    db.session.commit()
+    flash("Comment added.", "success")
+    return _overview(workplan.id, f"comment-{created.id}")
+
+
+def _thread_or_404(workplan_id: int, comment_id: int):
+    workplan = get_full_workplan_or_404(workplan_id, current_user)
+    comment = db.session.get(Comment, comment_id)
+    if comment is None or comment.workplan_id != workplan.id:
+        abort(404)
+    return workplan, comment
+
+
+@bp.post("/workplans/<int:workplan_id>/comments/<int:comment_id>/replies")
+@login_required
+def reply(workplan_id: int, comment_id: int):
+    """Reply in a comment's thread."""
+    workplan, parent = _thread_or_404(workplan_id, comment_id)
+    form = ReplyForm()
+    if not form.validate_on_submit():
+        flash("Write the reply first.", "error")
+        return _overview(workplan.id, f"comment-{parent.id}")
+    try:
+        reply_to_comment(parent, workplan, current_user, form.body.data)
+    except NotAllowed as error:
+        return _refused(error)
+    db.session.commit()
+    return _overview(workplan.id, f"comment-{parent.id}")
+
+
+@bp.post("/workplans/<int:workplan_id>/comments/<int:comment_id>/resolve")
+@login_required
+def resolve(workplan_id: int, comment_id: int):
+    """Mark a comment thread resolved."""
+    workplan, thread = _thread_or_404(workplan_id, comment_id)
+    if not TransitionForm().validate_on_submit():
+        return render_error(400)
+    try:
+        resolve_comment(thread, workplan, current_user)
+    except NotAllowed as error:
+        return _refused(error)
+    db.session.commit()
+    flash("Comment resolved.", "success")
+    return _overview(workplan.id, f"comment-{thread.id}")
+
+
+@bp.get("/workplans/<int:workplan_id>/comments")
+@login_required
+def comments(workplan_id: int):
+    """Every comment thread of the plan, open and resolved."""
+    workplan = get_full_workplan_or_404(workplan_id, current_user)
+    return render_template("review/comments.html", workplan=workplan, **review_context(workplan, current_user))
+
+
+@bp.get("/workplans/<int:workplan_id>/revisions/")
+@login_required
+def revisions(workplan_id: int):
+    """The plan's submitted revisions."""
+    workplan = get_full_workplan_or_404(workplan_id, current_user)
+    return render_template("review/revisions.html", workplan=workplan, revisions=revisions_of(workplan))
+
+
+@bp.get("/workplans/<int:workplan_id>/compare")
+@login_required
+def compare(workplan_id: int):
+    """Show what changed between two revisions; by default since the reviewer last read the plan."""
+    workplan = get_full_workplan_or_404(workplan_id, current_user)
+    latest = latest_revision_number(workplan)
+    if latest == 0:
+        return render_error(404, "Nothing to compare yet", "The plan has no submitted revision yet.")
+    to_number = request.args.get("to", type=int) or latest
+    read = last_read_revision(current_user, workplan)
+    default_from = read if read and read < to_number else max(to_number - 1, 1)
+    from_number = request.args.get("from", type=int) or default_from
+    old, new = get_revision(workplan, from_number), get_revision(workplan, to_number)
+    if old is None or new is None:
+        abort(404)
+    sections = diff_snapshots(old.snapshot, new.snapshot)
+    if to_number == latest:
+        record_read(workplan, current_user, latest)
+        db.session.commit()
+    return render_template(
+        "review/compare.html",
+        workplan=workplan,
+        old=old,
+        new=new,
+        sections=sections,
+        numbers=list(range(1, latest + 1)),
+        since_last_read=read is not None and "from" not in request.args,
+    )
+
+
+@bp.get("/notifications/")
+@login_required
+def notifications():
+    """The signed-in user's notices; opening the page marks them read."""
+    notices = notices_for(current_user)
+    page = render_template("review/notifications.html", notices=notices)
+    for notice in notices:
+        if notice.read_at is None:
+            notice.read_at = utcnow()
+    db.session.commit()
+    return page
+
+
+@bp.post("/notifications/read")
+@login_required
+def mark_notifications_read():
+    """Mark every notice read."""
+    if not TransitionForm().validate_on_submit():
+        return render_error(400)
+    db.session.execute(
+        update(Notification)
+        .where(Notification.user_id == current_user.id, Notification.read_at.is_(None))
+        .values(read_at=utcnow())
+    )
+    db.session.commit()
+    return redirect(url_for("review.notifications"))
+
+
+@bp.app_context_processor
+def unread_notices():
+    """The unread count shown in the header on every page."""
+    if current_user.is_authenticated:
+        return {"unread_notices": unread_count(current_user)}
+    return {"unread_notices": 0}
