@@ -4,11 +4,13 @@ import contextvars
 import os
 
 import pytest
+import yaml
 from flask.testing import FlaskClient
 from sqlalchemy import create_engine, inspect, text
 
 from app import create_app
-from app.catalogue.seeding import seed_catalogue
+from app.catalogue.seeding import SEEDS_DIR, seed_catalogue
+from app.demo import build_workplan
 from app.extensions import db
 from tests import factories
 
@@ -139,3 +141,19 @@ def login(client):
         return response
 
     return sign_in
+
+
+@pytest.fixture
+def pk_officer(catalogue):
+    officer = factories.make_user("off.pk@example.org", "officer", ["PK"])
+    db.session.commit()
+    return officer
+
+
+@pytest.fixture
+def demo_plan(pk_officer):
+    """The complete Pakistan plan of seeds/demo.yaml: green on every readiness rule."""
+    data = yaml.safe_load((SEEDS_DIR / "demo.yaml").read_text(encoding="utf-8"))
+    workplan = build_workplan(data["workplan"], {pk_officer.email: pk_officer, "officer.pk@example.org": pk_officer})
+    db.session.commit()
+    return workplan

@@ -40,6 +40,12 @@ class QueueRow:
     def has_earlier_revision(self) -> bool:
         return self.revision > 1
 
+    @property
+    def waiting_label(self) -> str:
+        if self.days_waiting is None:
+            return "—"
+        return f"{self.days_waiting} day" if self.days_waiting == 1 else f"{self.days_waiting} days"
+
 
 @dataclass(frozen=True)
 class SentBackRow:
@@ -251,6 +257,7 @@ def _country_statuses() -> list[CountryStatus]:
             Workplan.id, Workplan.title, Workplan.period_start, Workplan.period_end,
             Workplan.status, Workplan.version, Workplan.updated_at, latest_revision.c.number,
         )
+        .select_from(Country)
         .outerjoin(Workplan, and_(Workplan.country_id == Country.id, Workplan.id.in_(current_plan_ids())))
         .outerjoin(latest_revision, latest_revision.c.workplan_id == Workplan.id)
         .where(or_(Country.phase == Phase.ASIA_MIDDLE_EAST, Workplan.id.is_not(None)))

@@ -1,0 +1,37 @@
+"""Fixtures for review tests: signed-in clients per person and a submitted demo plan."""
+
+import pytest
+
+from app.extensions import db
+from app.workplans.models import WorkplanStatus
+from tests import factories
+
+
+@pytest.fixture
+def sign_in(app):
+    """Return a new test client signed in as the given user."""
+
+    def client_for(user):
+        client = app.test_client()
+        response = client.post("/login", data={"email": user.email, "password": factories.PASSWORD})
+        assert response.status_code == 302
+        return client
+
+    return client_for
+
+
+@pytest.fixture
+def hq_user(catalogue):
+    user = factories.make_user("reviewer@example.org", "hq")
+    db.session.commit()
+    return user
+
+
+@pytest.fixture
+def submitted_plan(demo_plan, pk_officer, sign_in):
+    """The demo plan, submitted once by its officer (revision 1)."""
+    response = sign_in(pk_officer).post(f"/workplans/{demo_plan.id}/submit")
+    assert response.status_code == 302
+    db.session.refresh(demo_plan)
+    assert demo_plan.status == WorkplanStatus.SUBMITTED
+    return demo_plan
