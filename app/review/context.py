@@ -21,7 +21,13 @@ def review_context(workplan: Workplan, user: User) -> dict:
         SelectChoice(anchor.key, anchor.label, optgroup=SECTIONS[anchor.section]) for anchor in anchors
     ]
     latest = latest_revision_number(workplan)
+    open_by_anchor = {}
+    for thread in threads:
+        if thread.is_open:
+            key = f"{thread.anchor_type}:{thread.anchor_id}" if thread.anchor_id else f"section:{thread.section}"
+            open_by_anchor[key] = open_by_anchor.get(key, 0) + 1
     return {
+        "open_by_anchor": open_by_anchor,
         "threads": [(thread, anchor_label(thread, by_key)) for thread in threads],
         "open_count": sum(1 for thread in threads if thread.is_open),
         "resolvable_ids": {thread.id for thread in threads if thread.is_open and can_resolve(user, thread, workplan)},
