@@ -1,9 +1,11 @@
-"""Connection settings: SQLite gets foreign keys, WAL and a busy timeout."""
+"""Connection settings: SQLite gets foreign keys, WAL, a busy timeout and immediate write locks."""
 
+from flask import has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 SQLITE_BUSY_TIMEOUT_MS = 5000
+READ_ONLY_METHODS = {"GET", "HEAD", "OPTIONS"}
 
 
 def configure_engine(engine: Engine) -> None:
@@ -11,6 +13,7 @@ def configure_engine(engine: Engine) -> None:
     if engine.dialect.name != "sqlite":
         return
     event.listen(engine, "connect", _configure_sqlite_connection)
+    event.listen(engine, "begin", _begin_sqlite_transaction)
 
 
 def _configure_sqlite_connection(dbapi_connection, connection_record) -> None:
@@ -21,3 +24,14 @@ def _configure_sqlite_connection(dbapi_connection, connection_record) -> None:
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
+
+
+def _begin_sqlite_transaction(connection) -> None:
+    """Requests that change data take the write lock up front, so under load they wait (busy
+    timeout) instead of failing as "database is locked" when their read snapshot went stale.
+
+    Everything else keeps the driver's own behaviour: reads outside a transaction, and an
+    implicit BEGIN before the first write, so readers never queue behind writers.
+    """
+    if has_request_context() and request.method not in READ_ONLY_METHODS:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")

@@ -39,19 +39,19 @@ def run_migrations_online():
         sqlite = connection.dialect.name == "sqlite"
         if sqlite:
             # Batch mode copies and drops SQLite tables; with foreign keys on, dropping the old
-            # table would cascade-delete every child row. Check the keys once at the end instead.
-            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
-            connection.commit()
+            # table would cascade-delete every child row. The pragma only works outside a
+            # transaction, so it goes straight to the driver; the keys are checked at the end.
+            connection.connection.dbapi_connection.execute("PRAGMA foreign_keys=OFF")
         context.configure(connection=connection, target_metadata=target_metadata, **conf_args)
         with context.begin_transaction():
             context.run_migrations()
         if sqlite:
-            broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
-            connection.exec_driver_sql("PRAGMA foreign_keys=ON")
             connection.commit()
+            raw = connection.connection.dbapi_connection
+            broken = raw.execute("PRAGMA foreign_key_check").fetchall()
+            raw.execute("PRAGMA foreign_keys=ON")
             if broken:
                 raise RuntimeError(f"migration left rows with broken foreign keys: {broken[:10]}")
-
 
 if context.is_offline_mode():
     run_migrations_offline()

@@ -70,3 +70,21 @@ def test_the_migrated_audit_log_refuses_updates_and_deletes(app, catalogue):
             db.session.execute(text(statement))
         db.session.rollback()
     assert db.session.get(AuditEvent, event_id).note == ""
+
+
+def test_sqlite_requests_that_write_take_the_write_lock_first(tmp_path):
+    sqlite_app = create_app("testing", SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'locks.db'}")
+    statements = []
+    with sqlite_app.app_context():
+        db.create_all()
+        from sqlalchemy import event
+
+        event.listen(db.engine, "before_cursor_execute", lambda *args: statements.append(args[2]))
+        with sqlite_app.test_request_context("/login", method="POST"):
+            db.session.execute(text("SELECT 1"))
+            db.session.rollback()
+        with sqlite_app.test_request_context("/login", method="GET"):
+            db.session.execute(text("SELECT 2"))
+            db.session.rollback()
+        db.session.remove()
+    assert statements == ["BEGIN IMMEDIATE", "SELECT 1", "SELECT 2"]
