@@ -28,6 +28,11 @@ class Config:
     MAX_FORM_MEMORY_SIZE = 4 * 1024 * 1024
     MAX_FORM_PARTS = 5000
 
+    # Sign-in throttling: failures per account and per address within a sliding window (seconds).
+    LOGIN_THROTTLE_WINDOW = 60
+    LOGIN_THROTTLE_PER_ACCOUNT = 10
+    LOGIN_THROTTLE_PER_ADDRESS = 30
+
     DEMO_PASSWORD = "glo.act-demo-2026"
     ALLOW_DEMO_DATA = True
 

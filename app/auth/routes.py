@@ -10,6 +10,7 @@ from app.auth import bp
 from app.auth.carry import carried_from_request
 from app.auth.forms import ChangePasswordForm, LoginForm
 from app.auth.services import AccountError, authenticate, change_own_password
+from app.auth.throttle import login_retry_after
 from app.extensions import db
 
 
@@ -31,9 +32,19 @@ def login():
     carried = carried_from_request()
     next_path = _safe_next(request.form.get("next_path") or request.args.get("next"))
     if form.validate_on_submit():
+        wait = login_retry_after(form.email.data, request.remote_addr or "")
+        if wait:
+            record_event("auth.login_throttled", note=form.email.data.strip().lower()[:254])
+            db.session.commit()
+            minutes = max(1, round(wait / 60))
+            form.password.errors.append(
+                f"Too many failed attempts. For your security, wait about {minutes} minute(s) and try again."
+            )
+            page = render_template("auth/login.html", form=form, carried=carried, next_path=next_path)
+            return page, 429, {"Retry-After": str(wait)}
         user = authenticate(form.email.data, form.password.data)
         if user is None:
-            record_event("auth.login_failed", note=form.email.data[:254])
+            record_event("auth.login_failed", note=form.email.data.strip().lower()[:254])
             db.session.commit()
             form.password.errors.append("The e-mail address or password is not right.")
         else:
