@@ -65,6 +65,10 @@ class ProductionConfig(Config):
 
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
+    # "__Host-" cookies are only accepted over HTTPS, for this exact host, on path "/".
+    SESSION_COOKIE_NAME = "__Host-session"
+    REMEMBER_COOKIE_NAME = "__Host-remember"
+    STRICT_TRANSPORT_SECURITY = "max-age=31536000; includeSubDomains"
     ALLOW_DEMO_DATA = False
     DEMO_PASSWORD = None
 
@@ -76,6 +80,20 @@ class ProductionConfig(Config):
             raise RuntimeError(
                 "ProductionConfig refuses to start: set " + " and ".join(missing) + " in the environment."
             )
+        if len(os.environ["SECRET_KEY"]) < 32:
+            raise RuntimeError("ProductionConfig refuses to start: SECRET_KEY must be at least 32 random characters.")
+
+    @staticmethod
+    def from_environment() -> dict:
+        """Settings read when the app starts: secrets, public host names, proxy hops."""
+        hosts = [host.strip() for host in os.environ.get("TRUSTED_HOSTS", "").split(",") if host.strip()]
+        return {
+            "SECRET_KEY": os.environ["SECRET_KEY"],
+            # Requests for any other host name are refused with 400.
+            "TRUSTED_HOSTS": hosts or None,
+            # How many reverse proxies in front of the app set X-Forwarded-For and -Proto.
+            "PROXY_HOPS": int(os.environ.get("PROXY_HOPS", "1")),
+        }
 
 
 CONFIGS = {

@@ -3,6 +3,7 @@
 import os
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import CONFIGS, ProductionConfig
 
@@ -17,7 +18,9 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     app = Flask(__name__, template_folder="../templates", instance_relative_config=True)
     app.config.from_object(config_class)
     if config_class is ProductionConfig:
-        app.config["SECRET_KEY"] = os.environ["SECRET_KEY"]
+        app.config.update(ProductionConfig.from_environment())
+        # Trust exactly the configured number of proxies for the client address and scheme.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PROXY_HOPS"], x_proto=app.config["PROXY_HOPS"])
     if os.environ.get("DATABASE_URL") and not app.config.get("TESTING"):
         app.config["SQLALCHEMY_DATABASE_URI"] = os.environ["DATABASE_URL"]
     app.config.update(overrides)
@@ -50,19 +53,23 @@ def register_blueprints(app: Flask) -> None:
     from app.admin import routes as admin_routes
     from app.auth import routes as auth_routes
     from app.core import routes as core_routes
+    from app.export import routes as export_routes
+    from app.review import hq as hq_routes
     from app.review import routes as review_routes
     from app.workplans import routes as workplans_routes
 
-    for routes in (core_routes, auth_routes, workplans_routes, review_routes, admin_routes):
+    for routes in (core_routes, auth_routes, workplans_routes, review_routes, hq_routes, admin_routes, export_routes):
         app.register_blueprint(routes.bp)
 
 
 def register_cli(app: Flask) -> None:
-    """Add the `flask seed` and `flask create-user` commands."""
+    """Add the `flask seed`, `flask create-user` and `flask export-pdf` commands."""
     from app.cli import create_user_command, seed_command
+    from app.export.cli import export_pdf_command
 
     app.cli.add_command(seed_command)
     app.cli.add_command(create_user_command)
+    app.cli.add_command(export_pdf_command)
 
 
 def register_errors(app: Flask) -> None:

@@ -2,7 +2,7 @@
 
 from flask import Flask, render_template, request
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, SecurityError
 
 from app.extensions import db
 
@@ -30,7 +30,8 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
-        if request.path.startswith("/static/") or error.code is None or error.code < 400:
+        # An untrusted Host never reaches routing, so no page with links can be built for it.
+        if isinstance(error, SecurityError) or request.path.startswith("/static/") or error.code is None or error.code < 400:
             return error
         return render_error(error.code)
 

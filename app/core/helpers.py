@@ -2,7 +2,7 @@
 
 from decimal import Decimal
 
-from flask import Flask, request
+from flask import Flask, current_app, request
 from flask_login import current_user
 
 CONTENT_SECURITY_POLICY = (
@@ -28,6 +28,8 @@ def register_helpers(app: Flask) -> None:
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("X-Frame-Options", "DENY")
         response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
+        if current_app.config.get("STRICT_TRANSPORT_SECURITY"):
+            response.headers.setdefault("Strict-Transport-Security", current_app.config["STRICT_TRANSPORT_SECURITY"])
         if current_user.is_authenticated and not request.path.startswith("/static/"):
             response.headers["Cache-Control"] = "no-store"
             response.vary.add("Cookie")

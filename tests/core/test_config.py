@@ -28,3 +28,46 @@ def test_development_defaults_to_sqlite_under_instance(monkeypatch):
     monkeypatch.delenv("DATABASE_URL", raising=False)
     app = create_app("development")
     assert app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///")
+
+
+@pytest.fixture
+def production(monkeypatch, tmp_path):
+    monkeypatch.setenv("SECRET_KEY", "s" * 48)
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'prod.db'}")
+    monkeypatch.setenv("TRUSTED_HOSTS", "workplans.example.org")
+    app = create_app("production")
+
+    @app.get("/boom-for-test")
+    def boom():
+        raise RuntimeError("secret internal detail /srv/app/x.py")
+
+    return app
+
+
+def test_production_refuses_a_short_secret_key(monkeypatch):
+    monkeypatch.setenv("SECRET_KEY", "short")
+    monkeypatch.setenv("DATABASE_URL", "sqlite://")
+    with pytest.raises(RuntimeError, match="32"):
+        create_app("production")
+
+
+def test_production_refuses_untrusted_hosts(production):
+    client = production.test_client()
+    assert client.get("/healthz", base_url="https://evil.example").status_code == 400
+    assert client.get("/healthz", base_url="https://workplans.example.org").status_code != 400
+
+
+def test_production_hides_errors_and_sends_hsts(production):
+    client = production.test_client()
+    response = client.get("/boom-for-test", base_url="https://workplans.example.org")
+    assert response.status_code == 500
+    assert b"secret internal detail" not in response.data and b"Traceback" not in response.data
+    assert response.headers["Strict-Transport-Security"].startswith("max-age=31536000")
+    assert client.get("/console", base_url="https://workplans.example.org").status_code == 404
+
+
+def test_production_cookies_are_host_prefixed_and_secure(production):
+    assert production.config["SESSION_COOKIE_NAME"] == "__Host-session"
+    assert production.config["REMEMBER_COOKIE_NAME"] == "__Host-remember"
+    assert production.config["SESSION_COOKIE_SECURE"] and production.config["REMEMBER_COOKIE_SECURE"]
+    assert production.config["REMEMBER_COOKIE_DURATION"].days <= 14
