@@ -157,3 +157,16 @@ def demo_plan(pk_officer):
     workplan = build_workplan(data["workplan"], {pk_officer.email: pk_officer, "officer.pk@example.org": pk_officer})
     db.session.commit()
     return workplan
+
+
+@pytest.fixture
+def sign_in(app):
+    """Return a new test client signed in as the given user."""
+
+    def client_for(user):
+        client = app.test_client()
+        response = client.post("/login", data={"email": user.email, "password": factories.PASSWORD})
+        assert response.status_code == 302
+        return client
+
+    return client_for

@@ -8,19 +8,6 @@ from tests import factories
 
 
 @pytest.fixture
-def sign_in(app):
-    """Return a new test client signed in as the given user."""
-
-    def client_for(user):
-        client = app.test_client()
-        response = client.post("/login", data={"email": user.email, "password": factories.PASSWORD})
-        assert response.status_code == 302
-        return client
-
-    return client_for
-
-
-@pytest.fixture
 def hq_user(catalogue):
     user = factories.make_user("reviewer@example.org", "hq")
     db.session.commit()

@@ -6,14 +6,11 @@ from decimal import Decimal
 from html.parser import HTMLParser
 
 import pytest
-import yaml
 from sqlalchemy import event, select
 
 from app.catalogue.models import Country, Objective, Partner, Recommendation, Theme
-from app.catalogue.seeding import SEEDS_DIR
 from app.core.helpers import format_eur
 from app.db import utcnow
-from app.demo import build_workplan
 from app.extensions import db
 from app.review.dashboard import READINESS_WORDS
 from app.review.models import Comment, Revision
@@ -180,15 +177,6 @@ def hq(users, login):
     return users["hq"]
 
 
-@pytest.fixture
-def complete_plan(users):
-    """The complete Pakistan demo plan of seeds/demo.yaml."""
-    data = yaml.safe_load((SEEDS_DIR / "demo.yaml").read_text(encoding="utf-8"))
-    plan = build_workplan(data["workplan"], {})
-    db.session.commit()
-    return plan
-
-
 # The queue ---------------------------------------------------------------------------------
 
 
@@ -222,22 +210,22 @@ def test_the_queue_lists_only_submitted_plans_oldest_first(client, hq):
     assert f'href="/workplans/{afghan.id}/"' in html
 
 
-def test_the_queue_shows_readiness_and_open_blocking_comments(client, hq, complete_plan):
+def test_the_queue_shows_readiness_and_open_blocking_comments(client, hq, demo_plan):
     blank = factories.make_workplan("IQ", title="Blank plan")
-    submit(complete_plan, days_ago=2)
+    submit(demo_plan, days_ago=2)
     submit(blank, days_ago=1)
     db.session.add_all(
-        Comment(workplan_id=complete_plan.id, author_id=hq.id, anchor_type="section", section="context", body="x",
+        Comment(workplan_id=demo_plan.id, author_id=hq.id, anchor_type="section", section="context", body="x",
                 is_blocking=blocking, resolved_at=resolved)
         for blocking, resolved in ((True, None), (True, None), (True, utcnow()), (False, None))
     )
     db.session.commit()
 
     waiting = body_rows(tables(client.get("/review/"))["queue-waiting"])
-    expected = {plan.title: READINESS_WORDS[check_readiness(plan).level] for plan in (complete_plan, blank)}
+    expected = {plan.title: READINESS_WORDS[check_readiness(plan).level] for plan in (demo_plan, blank)}
     assert {row[1]: row[5] for row in waiting} == expected
-    assert expected[blank.title] != expected[complete_plan.title]
-    assert {row[1]: row[6] for row in waiting} == {complete_plan.title: "2", blank.title: "0"}
+    assert expected[blank.title] != expected[demo_plan.title]
+    assert {row[1]: row[6] for row in waiting} == {demo_plan.title: "2", blank.title: "0"}
 
 
 def test_an_empty_queue_says_so(client, hq):
@@ -317,7 +305,7 @@ def test_the_matrix_shows_each_objectives_budget_and_totals_that_add_up(client, 
 
     matrix = tables(client.get("/review/dashboard"))["dashboard-matrix"]
     header, *rows, footer = matrix
-    assert header[1:7] == [f"{o.number}. {o.title}" for o in objectives]
+    assert header[1:7] == [f"Objective {o.number}: {o.title}" for o in objectives]
     shown = {row[0]: row for row in rows}
     assert set(shown) == set(expected)
     for name, cells in expected.items():
@@ -328,7 +316,7 @@ def test_the_matrix_shows_each_objectives_budget_and_totals_that_add_up(client, 
     assert footer[7] == format_eur(sum(columns))
 
 
-def test_lessons_coverage_counts_the_countries_per_theme(client, hq, users, complete_plan):
+def test_lessons_coverage_counts_the_countries_per_theme(client, hq, users, demo_plan):
     build_plans(12, users["hq"])
     current = current_plans()
     expected = {
@@ -351,6 +339,14 @@ def test_status_counts_cover_every_plan(client, hq, users):
     header, *rows, footer = tables(client.get("/review/dashboard"))["dashboard-counts"]
     assert {row[0]: int(row[1]) for row in rows} == {status.label: counts[status.label] for status in WorkplanStatus}
     assert footer == ["All plans", "9"]
+
+
+def test_a_dashboard_without_plans_lists_the_five_partner_countries(client, hq):
+    page = tables(client.get("/review/dashboard"))
+    partners = db.session.scalars(select(Country).where(Country.code.in_(ASIA)).order_by(Country.name))
+    assert body_rows(page["dashboard-status"]) == [[country.name, "No plan yet"] for country in partners]
+    *_, footer = page["dashboard-matrix"]
+    assert footer == ["Total"] + [format_eur(0)] * 7
 
 
 # Statements --------------------------------------------------------------------------------
@@ -389,3 +385,4 @@ def test_queue_and_dashboard_run_the_same_number_of_statements_for_5_and_200_pla
     print(f"statements with 5 plans: {few}; with 200 plans: {many}")
     assert many == few, (few, many)
     assert few["/review/dashboard"] <= 12 and few["/review/"] <= 25, few
+

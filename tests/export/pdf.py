@@ -1,0 +1,95 @@
+"""Read PDFs back the way a reader would: text per page, bookmarks, fonts, attachments, the watermark."""
+
+import io
+import re
+import subprocess
+import unicodedata
+from dataclasses import dataclass
+
+from pypdf import PdfReader
+
+BIDI_CONTROLS = dict.fromkeys([0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A)])
+
+
+def reader(data: bytes) -> PdfReader:
+    return PdfReader(io.BytesIO(data))
+
+
+def page_texts(data: bytes) -> list[str]:
+    """The text of each page, in drawing order."""
+    return [page.extract_text() or "" for page in reader(data).pages]
+
+
+def squash(text: str) -> str:
+    """Text without any white space and in NFKC form, to find a field's text across line breaks."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text).translate(BIDI_CONTROLS))
+
+
+@dataclass
+class Bookmark:
+    title: str
+    page: int
+    level: int
+
+
+def bookmarks(data: bytes) -> list[Bookmark]:
+    """The PDF outline, flattened, with 1-based page numbers."""
+    pdf = reader(data)
+    found = []
+
+    def walk(items, level):
+        for item in items:
+            if isinstance(item, list):
+                walk(item, level + 1)
+            else:
+                found.append(Bookmark(item.title, pdf.get_destination_page_number(item) + 1, level))
+
+    walk(pdf.outline, 1)
+    return found
+
+
+def contents_entries(page_text: str) -> list[tuple[str, int]]:
+    """(title, page) pairs of a table-of-contents page: "title ....... 12"."""
+    entries = []
+    for line in page_text.splitlines():
+        match = re.match(r"^(.*?)\s*(?:\.\s*){3,}\s*(\d+)\s*$", line.strip())
+        if match:
+            entries.append((match[1].strip(), int(match[2])))
+    return entries
+
+
+def rotated_words(data: bytes, word: str) -> list[int]:
+    """1-based numbers of the pages that draw `word` rotated (a diagonal watermark)."""
+    pages = []
+    for number, page in enumerate(reader(data).pages, start=1):
+        hits = []
+
+        def visit(text, cm, tm, font, size, hits=hits):
+            matrix = [tm[0] * cm[0] + tm[1] * cm[2], tm[0] * cm[1] + tm[1] * cm[3]]
+            if word in text and abs(matrix[1]) > 0.1 * abs(matrix[0] or 1):
+                hits.append(text)
+
+        page.extract_text(visitor_text=visit, orientations=(0, 90, 180, 270))
+        if hits:
+            pages.append(number)
+    return pages
+
+
+def run(tool: str, *args: str, data: bytes, tmp_path) -> str:
+    """Run a poppler tool on the PDF and return its output."""
+    path = tmp_path / "out.pdf"
+    path.write_bytes(data)
+    return subprocess.run([tool, *args, str(path), *(["-"] if tool == "pdftotext" else [])],
+                          check=True, capture_output=True, text=True).stdout
+
+
+def fonts(data: bytes, tmp_path) -> list[dict]:
+    """pdffonts' table: name, type and whether each font is embedded."""
+    lines = run("pdffonts", data=data, tmp_path=tmp_path).splitlines()[2:]
+    return [{"name": line.split()[0], "embedded": line.split()[-5] == "yes"} for line in lines if line.strip()]
+
+
+def attachments(data: bytes, tmp_path) -> int:
+    """How many embedded files pdfdetach lists."""
+    out = run("pdfdetach", "-list", data=data, tmp_path=tmp_path)
+    return int(re.match(r"(\d+) embedded files", out.strip())[1])

@@ -1,0 +1,145 @@
+"""Who may download a plan's PDF, what the response looks like, and when it is rendered again."""
+
+import pytest
+from sqlalchemy import select
+
+from app.export import services
+from app.extensions import db
+from app.review.models import AuditEvent, Comment
+from app.review.workflow import submit_workplan
+from tests import factories
+from tests.export.pdf import page_texts
+
+
+@pytest.fixture
+def renders(monkeypatch):
+    """Count real renders: the spy calls WeasyPrint and remembers each call."""
+    calls = []
+    original = services.render_pdf
+
+    def spy(html):
+        calls.append(html)
+        return original(html)
+
+    monkeypatch.setattr(services, "render_pdf", spy)
+    return calls
+
+
+def test_the_officer_downloads_an_attachment_named_from_ids_only(small_plan, pk_officer, sign_in):
+    small_plan.title = 'Evil"\r\nX-Injected: 1 \u202e<b>'
+    db.session.commit()
+    response = sign_in(pk_officer).get(f"/workplans/{small_plan.id}/export.pdf")
+    assert response.status_code == 200
+    assert response.mimetype == "application/pdf"
+    assert response.data.startswith(b"%PDF-")
+    assert response.headers["Content-Disposition"] == f'attachment; filename="PK-{small_plan.id}-v1-internal.pdf"'
+    assert response.headers["Cache-Control"] == "no-store"
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert "X-Injected" not in response.headers
+
+
+def test_the_profile_and_revision_are_in_the_file_name(small_plan, pk_officer, sign_in):
+    small_plan.version = 3
+    db.session.commit()
+    response = sign_in(pk_officer).get(f"/workplans/{small_plan.id}/export.pdf?profile=donor")
+    assert response.headers["Content-Disposition"] == f'attachment; filename="PK-{small_plan.id}-v3-donor.pdf"'
+
+
+def test_another_countrys_officer_gets_404_exactly_like_a_missing_plan(small_plan, iq_officer, sign_in):
+    client = sign_in(iq_officer)
+    other = client.get(f"/workplans/{small_plan.id}/export.pdf")
+    missing = client.get("/workplans/999999/export.pdf")
+    assert other.status_code == missing.status_code == 404
+    assert other.data == missing.data
+
+
+def test_anonymous_visitors_are_sent_to_sign_in(app, small_plan):
+    response = app.test_client().get(f"/workplans/{small_plan.id}/export.pdf")
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/login")
+
+
+@pytest.mark.parametrize("query, status", [
+    ("?profile=secret", 400),
+    ("?revision=abc", 400),
+    ("?revision=0", 400),
+    ("?revision=7", 404),
+])
+def test_bad_options_are_refused(small_plan, pk_officer, sign_in, query, status, renders):
+    assert sign_in(pk_officer).get(f"/workplans/{small_plan.id}/export.pdf{query}").status_code == status
+    assert renders == []
+
+
+def test_hq_sees_every_countrys_plan(small_plan, hq_user, sign_in):
+    assert sign_in(hq_user).get(f"/workplans/{small_plan.id}/export.pdf").status_code == 200
+
+
+def test_each_download_is_audited(small_plan, pk_officer, sign_in):
+    sign_in(pk_officer).get(f"/workplans/{small_plan.id}/export.pdf?profile=public&annexes=0")
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "workplan.export"))
+    assert event.actor_id == pk_officer.id
+    assert event.workplan_id == small_plan.id
+    assert event.details == {"profile": "public", "revision": None, "annexes": False, "cached": False}
+
+
+def test_a_repeat_download_comes_from_the_cache_and_an_edit_renders_again(
+    small_plan, pk_officer, sign_in, renders, pdf_cache_dir
+):
+    client = sign_in(pk_officer)
+    url = f"/workplans/{small_plan.id}/export.pdf"
+    first = client.get(url)
+    second = client.get(url)
+    assert len(renders) == 1
+    assert second.data == first.data
+    assert len(list(pdf_cache_dir.glob("*.pdf"))) == 1
+    assert not list(pdf_cache_dir.glob(".tmp-*"))
+
+    client.get(url + "?profile=donor")
+    client.get(url + "?annexes=0")
+    assert len(renders) == 3
+
+    small_plan.outputs[0].activities[0].description = "Train investigators in Karachi"
+    db.session.commit()
+    third = client.get(url)
+    assert len(renders) == 4
+    assert "Train investigators in Karachi" in "".join(page_texts(third.data))
+
+
+def test_a_new_comment_renders_the_review_log_again(small_plan, pk_officer, hq_user, sign_in, renders):
+    client = sign_in(pk_officer)
+    url = f"/workplans/{small_plan.id}/export.pdf"
+    client.get(url)
+    db.session.add(Comment(workplan_id=small_plan.id, author_id=hq_user.id, anchor_type="section",
+                           section="summary", body="Say more about the referral mechanism."))
+    db.session.commit()
+    response = client.get(url)
+    assert len(renders) == 2
+    assert "Say more about the referral mechanism." in "".join(page_texts(response.data))
+    client.get(url + "?annexes=0")
+    client.get(url + "?annexes=0")
+    assert len(renders) == 3
+
+
+def test_a_revision_prints_its_snapshot_not_the_current_text(demo_plan, pk_officer, sign_in):
+    submit_workplan(demo_plan, pk_officer)
+    demo_plan.summary = "A summary written after the submission."
+    db.session.commit()
+    client = sign_in(pk_officer)
+    old = client.get(f"/workplans/{demo_plan.id}/export.pdf?revision=1&annexes=0")
+    assert old.headers["Content-Disposition"] == f'attachment; filename="PK-{demo_plan.id}-v1-r1-internal.pdf"'
+    old_text = "".join(page_texts(old.data))
+    assert "A summary written after the submission." not in old_text
+    assert "Revision 1 of 1" in old_text
+    current = "".join(page_texts(client.get(f"/workplans/{demo_plan.id}/export.pdf?annexes=0").data))
+    assert "A summary written after the submission." in current
+
+
+def test_the_overview_offers_the_download(small_plan, pk_officer, sign_in):
+    page = sign_in(pk_officer).get(f"/workplans/{small_plan.id}/").get_data(as_text=True)
+    assert f'href="/workplans/{small_plan.id}/export.pdf"' in page
+
+
+def test_an_officer_of_the_country_who_did_not_write_the_plan_may_download_it(small_plan, sign_in):
+    colleague = factories.make_user("colleague.pk@example.org", "officer", ["PK"])
+    db.session.commit()
+    assert sign_in(colleague).get(f"/workplans/{small_plan.id}/export.pdf").status_code == 200

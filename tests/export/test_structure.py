@@ -1,0 +1,112 @@
+"""The printed plan reads like the document HQ signs: sections in order, real page numbers, the watermark."""
+
+from datetime import UTC, datetime
+
+import pytest
+
+from app.extensions import db
+from app.workplans.models import WorkplanStatus
+from tests.export.pdf import bookmarks, contents_entries, page_texts, rotated_words, squash
+
+SECTIONS = [
+    "1. Summary",
+    "2. Context and needs",
+    "3. National theory of change",
+    "4. Lessons applied",
+    "5. Results framework",
+    "6. Activity plan",
+    "7. Budget summary",
+    "8. Risks and mitigation",
+    "9. Partnerships and coordination",
+    "10. Monitoring, evaluation and learning",
+    "11. Sustainability and exit",
+    "12. Endorsement",
+    "Annex A. Review log",
+    "Annex B. Changes since the previous revision",
+]
+
+
+@pytest.fixture
+def download(sign_in, pk_officer):
+    """Download a plan's PDF as its officer."""
+
+    def get(workplan, query=""):
+        response = sign_in(pk_officer).get(f"/workplans/{workplan.id}/export.pdf{query}")
+        assert response.status_code == 200, response.status_code
+        return response.data
+
+    return get
+
+
+def test_sections_are_in_order_and_the_contents_give_the_pages_they_start_on(demo_plan, download):
+    data = download(demo_plan)
+    texts = page_texts(data)
+    marks = bookmarks(data)
+
+    assert [mark.title for mark in marks if mark.level == 1] == SECTIONS
+    assert [mark.title for mark in marks if mark.level == 2] == [
+        f"Objective {item.objective.number}: {item.objective.title}" for item in demo_plan.objectives
+    ]
+    pages = [mark.page for mark in marks]
+    assert pages == sorted(pages)
+
+    contents = contents_entries(texts[1])
+    assert [(mark.title, mark.page) for mark in marks] == contents
+    for title, page in contents:
+        assert squash(title) in squash(texts[page - 1]), (title, page)
+        assert all(squash(title) not in squash(text) for text in texts[2 : page - 1]), f"{title} printed before page {page}"
+
+
+def test_every_page_says_page_x_of_y_and_carries_the_running_header(demo_plan, download):
+    texts = page_texts(download(demo_plan))
+    total = len(texts)
+    assert total >= 15
+    for number, text in enumerate(texts, start=1):
+        assert f"Page {number} of {total}" in text, number
+    for text in texts[1:]:
+        assert f"Pakistan · {demo_plan.title}" in text
+        assert "v1 · working text · DRAFT" in text
+
+
+def test_every_activity_and_indicator_of_the_plan_is_printed(demo_plan, download):
+    printed = squash("".join(page_texts(download(demo_plan))))
+    for activity in demo_plan.activities:
+        assert squash(activity.description) in printed, activity.description[:60]
+        assert squash(activity.location) in printed
+    for output in demo_plan.outputs:
+        assert squash(output.statement) in printed
+        for indicator in output.indicators:
+            for value in (indicator.description, indicator.baseline_value, indicator.target_value,
+                          indicator.source_of_verification, indicator.assumptions):
+                assert squash(value) in printed, value[:60]
+    for risk in demo_plan.risks:
+        assert squash(risk.mitigation) in printed
+    assert squash("EUR 820,000") in printed
+
+
+def test_a_draft_is_watermarked_on_every_page(demo_plan, download):
+    data = download(demo_plan)
+    assert rotated_words(data, "DRAFT") == list(range(1, len(page_texts(data)) + 1))
+
+
+@pytest.mark.parametrize("status", [WorkplanStatus.SUBMITTED, WorkplanStatus.CHANGES_REQUESTED])
+def test_a_plan_under_review_is_watermarked_too(demo_plan, download, status):
+    demo_plan.status = status
+    db.session.commit()
+    data = download(demo_plan, "?annexes=0")
+    assert len(rotated_words(data, "DRAFT")) == len(page_texts(data))
+    assert status.label.upper() in page_texts(data)[0]
+
+
+def test_an_approved_plan_has_no_watermark_and_names_its_approval(demo_plan, download, hq_user):
+    demo_plan.status = WorkplanStatus.APPROVED
+    demo_plan.approved_at = datetime(2026, 3, 12, 9, 30, tzinfo=UTC)
+    demo_plan.approved_by_id = hq_user.id
+    demo_plan.approved_revision_number = 1
+    db.session.commit()
+    data = download(demo_plan)
+    texts = page_texts(data)
+    assert rotated_words(data, "DRAFT") == []
+    assert not any("DRAFT" in text for text in texts)
+    assert "APPROVED" in texts[0]
+    assert "Approved on 12 March 2026 by reviewer (revision 1)" in texts[0]
