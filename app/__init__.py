@@ -63,13 +63,15 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_cli(app: Flask) -> None:
-    """Add the `flask seed`, `flask create-user` and `flask export-pdf` commands."""
-    from app.cli import create_user_command, seed_command
+    """Add the `flask` commands: seed, create-user, export-pdf, backup and restore."""
+    from app.cli import backup_command, create_user_command, restore_command, seed_command
     from app.export.cli import export_pdf_command
 
     app.cli.add_command(seed_command)
     app.cli.add_command(create_user_command)
     app.cli.add_command(export_pdf_command)
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)
 
 
 def register_errors(app: Flask) -> None:

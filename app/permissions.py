@@ -1,5 +1,9 @@
 """Who may see, edit and review what: the one place every view asks."""
 
+from functools import wraps
+
+from flask import abort
+from flask_login import current_user, login_required
 from sqlalchemy import Select, false
 
 from app.auth.models import User
@@ -50,3 +54,49 @@ def can_review(user: User) -> bool:
 def can_administer(user: User) -> bool:
     """Administrators manage accounts, partners and the catalogue."""
     return user.is_admin
+
+
+# Every route declares one of these rules (see `access`); tests/security checks each against a matrix.
+ACCESS_RULES = {
+    "public": "Anyone, signed in or not.",
+    "signed_in": "Any signed-in user.",
+    "officer": "National project officers (who start plans for their countries).",
+    "hq": "HQ reviewers.",
+    "hq_or_admin": "HQ reviewers and administrators (read-only overviews of every country).",
+    "admin": "Administrators.",
+    "plan_viewer": "Whoever may see the plan: its country's officers, HQ, administrators. Others get 404.",
+    "plan_editor": "Officers of the plan's country, while it is a draft or sent back; others see 404 or 403.",
+    "plan_workflow": "Signed-in users who see the plan; the transition table decides who may move it.",
+    "plan_commenter": "HQ and the plan's country officers; others who cannot see the plan get 404.",
+}
+_ROLE_CHECKS = {
+    "officer": lambda user: user.is_officer,
+    "hq": lambda user: user.is_hq,
+    "hq_or_admin": lambda user: user.is_hq or user.is_admin,
+    "admin": lambda user: user.is_admin,
+}
+
+
+def access(rule: str):
+    """Declare a view's access rule: sign-in and role rules are enforced here, plan rules by the
+    view's loader (get_full_workplan_or_404) and the services it calls."""
+    if rule not in ACCESS_RULES:
+        raise ValueError(f"unknown access rule {rule!r}")
+
+    def decorate(view):
+        if rule == "public":
+            guarded = view
+        else:
+            check = _ROLE_CHECKS.get(rule)
+
+            @wraps(view)
+            def guarded(*args, **kwargs):
+                if check is not None and current_user.is_authenticated and not check(current_user):
+                    abort(403)
+                return view(*args, **kwargs)
+
+            guarded = login_required(guarded)
+        guarded.access_rule = rule
+        return guarded
+
+    return decorate

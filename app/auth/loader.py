@@ -4,7 +4,6 @@ from flask import flash, redirect, request, url_for
 from sqlalchemy import select
 
 from app.auth.carry import CARRIED_ENDPOINTS, login_keeping_form
-
 from app.auth.models import User
 from app.extensions import db, login_manager
 

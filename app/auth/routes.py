@@ -3,7 +3,7 @@
 from urllib.parse import urlsplit
 
 from flask import flash, g, redirect, render_template, request, session, url_for
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_user, logout_user
 
 from app.audit import record_event
 from app.auth import bp
@@ -12,6 +12,7 @@ from app.auth.forms import ChangePasswordForm, LoginForm
 from app.auth.services import AccountError, authenticate, change_own_password
 from app.auth.throttle import login_retry_after
 from app.extensions import db
+from app.permissions import access
 
 
 def _safe_next(target: str | None) -> str:
@@ -24,6 +25,7 @@ def _safe_next(target: str | None) -> str:
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@access("public")
 def login():
     """Show the sign-in form and sign the user in."""
     if current_user.is_authenticated:
@@ -62,7 +64,7 @@ def login():
 
 
 @bp.post("/logout")
-@login_required
+@access("signed_in")
 def logout():
     """Sign out everywhere this session's cookies were copied to."""
     user = current_user._get_current_object()
@@ -76,7 +78,7 @@ def logout():
 
 
 @bp.route("/account/password", methods=["GET", "POST"])
-@login_required
+@access("signed_in")
 def change_password():
     """Let a signed-in user change their own password."""
     form = ChangePasswordForm()

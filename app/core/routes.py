@@ -7,9 +7,11 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from app.core import bp
 from app.extensions import db
+from app.permissions import access
 
 
 @bp.get("/")
+@access("public")
 def home():
     """Send signed-in users to their plans and everyone else to sign-in."""
     if current_user.is_authenticated:
@@ -18,6 +20,7 @@ def home():
 
 
 @bp.get("/healthz")
+@access("public")
 def healthz():
     """Report whether the database answers."""
     try:

@@ -175,7 +175,7 @@ def diff_snapshots(old: dict, new: dict) -> list[SectionDiff]:
         sections.append(section)
 
     sections.append(SectionDiff("lessons", "Lessons applied", items=_compare_items(
-        "lesson", old["lessons"], new["lessons"], "code", ("how_applied",), lambda l: _short(l["label"]))))
+        "lesson", old["lessons"], new["lessons"], "code", ("how_applied",), lambda lesson: _short(lesson["label"]))))
     sections.append(SectionDiff("objectives", "Objectives and results", items=(
         _compare_items("objective", old["objectives"], new["objectives"], "code",
                        ("priority", "rationale", "outcome"), lambda o: f"{o['number']} ({o['title']})")

@@ -1,22 +1,24 @@
 """Review pages and actions: submit, send back, approve, revise; comments; revisions; compare; notices."""
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask_login import current_user
 from sqlalchemy import update
 
 from app.core.errors import render_error
 from app.db import utcnow
 from app.errors import IncompleteWorkplan, InvalidTransition, NotAllowed, RefusedChange, StaleRevision
 from app.extensions import db
+from app.permissions import access
 from app.review import bp
+from app.review.comments import add_comment, can_comment, reply_to_comment, resolve_comment
 from app.review.context import review_context
-from app.review.comments import add_comment, reply_to_comment, resolve_comment
 from app.review.diff import diff_snapshots
 from app.review.forms import ApproveForm, CommentForm, ReplyForm, RequestChangesForm, TransitionForm
 from app.review.models import Comment, Notification
 from app.review.queries import get_revision, last_read_revision, notices_for, revisions_of, unread_count
 from app.review.workflow import (
     approve_workplan,
+    authorize_transition,
     latest_revision_number,
     record_read,
     request_changes,
@@ -39,7 +41,7 @@ def _refused(error: Exception):
 
 
 @bp.post("/workplans/<int:workplan_id>/submit")
-@login_required
+@access("plan_workflow")
 def submit(workplan_id: int):
     """Send the plan to HQ for review."""
     workplan = get_full_workplan_or_404(workplan_id, current_user)
@@ -60,10 +62,14 @@ def submit(workplan_id: int):
 
 
 @bp.post("/workplans/<int:workplan_id>/request-changes")
-@login_required
+@access("plan_workflow")
 def request_changes_view(workplan_id: int):
     """Send a submitted plan back to its officers."""
     workplan = get_full_workplan_or_404(workplan_id, current_user)
+    try:
+        authorize_transition("request_changes", workplan, current_user)
+    except NotAllowed as error:
+        return _refused(error)
     form = RequestChangesForm()
     if not form.validate_on_submit():
         flash("Say what should change before sending the plan back.", "error")
@@ -79,10 +85,14 @@ def request_changes_view(workplan_id: int):
 
 
 @bp.post("/workplans/<int:workplan_id>/approve")
-@login_required
+@access("plan_workflow")
 def approve(workplan_id: int):
     """Approve the named revision of a submitted plan."""
     workplan = get_full_workplan_or_404(workplan_id, current_user)
+    try:
+        authorize_transition("approve", workplan, current_user)
+    except NotAllowed as error:
+        return _refused(error)
     form = ApproveForm()
     if not form.validate_on_submit():
         return render_error(400, "Which revision?", "Approval must name the revision you reviewed. Reload the plan and try again.")
@@ -97,7 +107,7 @@ def approve(workplan_id: int):
 
 
 @bp.post("/workplans/<int:workplan_id>/revise")
-@login_required
+@access("plan_workflow")
 def revise(workplan_id: int):
     """Open a new draft version of an approved plan."""
     workplan = get_full_workplan_or_404(workplan_id, current_user)
@@ -114,10 +124,12 @@ def revise(workplan_id: int):
 
 
 @bp.post("/workplans/<int:workplan_id>/comments")
-@login_required
+@access("plan_commenter")
 def comment(workplan_id: int):
     """Add a comment on a section or an item."""
     workplan = get_full_workplan_or_404(workplan_id, current_user)
+    if not can_comment(current_user, workplan):
+        abort(403)
     form = CommentForm()
     if not form.validate_on_submit():
         flash("Write the comment and choose what it is about.", "error")
@@ -144,10 +156,12 @@ def _thread_or_404(workplan_id: int, comment_id: int):
 
 
 @bp.post("/workplans/<int:workplan_id>/comments/<int:comment_id>/replies")
-@login_required
+@access("plan_commenter")
 def reply(workplan_id: int, comment_id: int):
     """Reply in a comment's thread."""
     workplan, parent = _thread_or_404(workplan_id, comment_id)
+    if not can_comment(current_user, workplan):
+        abort(403)
     form = ReplyForm()
     if not form.validate_on_submit():
         flash("Write the reply first.", "error")
@@ -161,7 +175,7 @@ def reply(workplan_id: int, comment_id: int):
 
 
 @bp.post("/workplans/<int:workplan_id>/comments/<int:comment_id>/resolve")
-@login_required
+@access("plan_commenter")
 def resolve(workplan_id: int, comment_id: int):
     """Mark a comment thread resolved."""
     workplan, thread = _thread_or_404(workplan_id, comment_id)
@@ -177,7 +191,7 @@ def resolve(workplan_id: int, comment_id: int):
 
 
 @bp.get("/workplans/<int:workplan_id>/comments")
-@login_required
+@access("plan_viewer")
 def comments(workplan_id: int):
     """Every comment thread of the plan, open and resolved."""
     workplan = get_full_workplan_or_404(workplan_id, current_user)
@@ -185,7 +199,7 @@ def comments(workplan_id: int):
 
 
 @bp.get("/workplans/<int:workplan_id>/revisions/")
-@login_required
+@access("plan_viewer")
 def revisions(workplan_id: int):
     """The plan's submitted revisions."""
     workplan = get_full_workplan_or_404(workplan_id, current_user)
@@ -193,7 +207,7 @@ def revisions(workplan_id: int):
 
 
 @bp.get("/workplans/<int:workplan_id>/compare")
-@login_required
+@access("plan_viewer")
 def compare(workplan_id: int):
     """Show what changed between two revisions; by default since the reviewer last read the plan."""
     workplan = get_full_workplan_or_404(workplan_id, current_user)
@@ -223,7 +237,7 @@ def compare(workplan_id: int):
 
 
 @bp.get("/notifications/")
-@login_required
+@access("signed_in")
 def notifications():
     """The signed-in user's notices; opening the page marks them read."""
     notices = notices_for(current_user)
@@ -236,7 +250,7 @@ def notifications():
 
 
 @bp.post("/notifications/read")
-@login_required
+@access("signed_in")
 def mark_notifications_read():
     """Mark every notice read."""
     if not TransitionForm().validate_on_submit():

@@ -46,6 +46,13 @@ def allowed_transitions(workplan: Workplan, user: User) -> set[str]:
     return {name for name, transition in TRANSITIONS.items() if _refusal(transition, workplan, user) is None}
 
 
+def authorize_transition(name: str, workplan: Workplan, user: User) -> None:
+    """Raise NotAllowed when the user's role or country never allows this transition on this plan."""
+    refusal = _refusal(TRANSITIONS[name], workplan, user)
+    if isinstance(refusal, NotAllowed):
+        raise refusal
+
+
 def _refusal(transition: Transition, workplan: Workplan, user: User) -> Exception | None:
     if transition.by_officer and not (user.is_officer and workplan.country_id in user.country_ids):
         return NotAllowed("Only the officers of this plan's country can do this.")

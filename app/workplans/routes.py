@@ -1,14 +1,14 @@
 """Workplan pages: list, start, overview, the guided step editor and submission."""
 
 from flask import abort, flash, g, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 
 from app.auth.carry import login_keeping_form
 from app.core.errors import render_error
 from app.errors import RefusedChange, StaleEdit
 from app.extensions import db
-from app.permissions import can_create_workplan, can_edit_workplan
+from app.permissions import access, can_create_workplan, can_edit_workplan
 from app.review.context import review_context
 from app.workplans import bp
 from app.workplans.budget import budget_summary
@@ -23,7 +23,7 @@ from app.workplans.steps import STEPS, get_step, next_step, previous_step, progr
 
 
 @bp.get("/")
-@login_required
+@access("signed_in")
 def index():
     """List the plans the signed-in user may see."""
     workplans = visible_workplans(current_user)
@@ -31,7 +31,7 @@ def index():
 
 
 @bp.route("/new", methods=["GET", "POST"])
-@login_required
+@access("officer")
 def new():
     """Start a new plan for one of the officer's countries, blank or from an existing plan."""
     if not can_create_workplan(current_user):
@@ -57,7 +57,7 @@ def new():
 
 
 @bp.get("/<int:workplan_id>/")
-@login_required
+@access("plan_viewer")
 def overview(workplan_id: int):
     """Show a plan: status, completeness, readiness and the whole plan read-only."""
     workplan = get_full_workplan_or_404(workplan_id, current_user)
@@ -76,14 +76,17 @@ def _load_editable(workplan_id: int):
     workplan = get_full_workplan_or_404(workplan_id, current_user)
     if not can_edit_workplan(current_user, workplan):
         if request.method == "GET":
-            flash(f"This plan is “{workplan.status.label}” and cannot be edited now.", "warning")
+            if current_user.is_officer:
+                flash(f"This plan is “{workplan.status.label}” and cannot be edited now.", "warning")
+            else:
+                flash("Only the officers of the plan's country edit it; comment on it instead.", "info")
             return workplan, redirect(url_for("workplans.overview", workplan_id=workplan.id))
         abort(403)
     return workplan, None
 
 
 @bp.route("/<int:workplan_id>/steps/<step_key>", methods=["GET", "POST"])
-@login_required
+@access("plan_editor")
 def step(workplan_id: int, step_key: str):
     """Show and save one step of the guided editor."""
     step = get_step(step_key) or abort(404)
@@ -227,7 +230,7 @@ def expired_form(error):
     workplan = get_full_workplan_or_404(request.view_args["workplan_id"], current_user)
     step = get_step(request.view_args["step_key"])
     if step is None or step.form_class is None or not can_edit_workplan(current_user, workplan):
-        abort(404)
+        return render_error(400, "Your form expired", "Go back, reload the page and send it again.")
     ctx = StepContext(workplan, current_user)
     form = step.form_class(formdata=request.form)
     step.prepare(form, ctx)

@@ -5,11 +5,10 @@ from pathlib import Path
 
 from sqlalchemy import String, Text, select
 
-from app.auth.models import User
 from app.catalogue.models import Partner
 from app.extensions import db
 from app.review.models import Comment
-from app.workplans.models import Activity, Indicator, Lesson, Output, Risk, Workplan, WorkplanObjective
+from app.workplans.models import Workplan
 
 ROOT = Path(__file__).resolve().parents[2]
 PAYLOAD = """<script>alert(1)</script>"><img src=x onerror=alert(1)>{{7*7}}{% raw %}javascript:alert(1)"""
