@@ -1,6 +1,7 @@
-"""Command-line tools: `flask seed` and `flask create-user`."""
+"""Command-line tools: `flask seed`, `flask create-user`, `flask backup` and `flask restore`."""
 
 import secrets
+from pathlib import Path
 
 import click
 from flask import current_app
@@ -9,6 +10,7 @@ from flask.cli import with_appcontext
 from app.auth.models import Role
 from app.auth.services import AccountError, countries_by_code, create_user
 from app.catalogue.seeding import seed_catalogue
+from app.core.backup import BackupError, backup_database, describe, restore_database
 from app.demo import create_demo_data, database_is_new
 from app.errors import InvalidSeed
 from app.extensions import db
@@ -75,3 +77,34 @@ def create_user_command(email: str, role: str, countries: tuple[str, ...], name:
     click.echo(f"Created {user.role.label} {user.email}.")
     if generated:
         click.echo(f"Initial password: {password}")
+
+
+@click.command("backup")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@with_appcontext
+def backup_command(file: Path) -> None:
+    """Write a consistent snapshot of the database to FILE; safe while the app is running."""
+    try:
+        report = backup_database(db.engine, file)
+    except BackupError as error:
+        raise click.ClickException(str(error)) from error
+    check = "integrity check ok" if report.dialect == "sqlite" else "archive readable"
+    click.echo(f"Backed up {describe(db.engine)} to {report.path} ({report.size:,} bytes; {check}).")
+
+
+@click.command("restore")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--yes", is_flag=True, help="Confirm that the backup replaces everything in the configured database.")
+@with_appcontext
+def restore_command(file: Path, yes: bool) -> None:
+    """Replace the configured database's contents with the backup in FILE (needs --yes)."""
+    if not yes:
+        raise click.ClickException(
+            f"Restoring replaces everything in {describe(db.engine)}. Run again with --yes to confirm."
+        )
+    db.session.remove()
+    try:
+        restore_database(db.engine, file)
+    except BackupError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"Restored {describe(db.engine)} from {file}.")

@@ -1,0 +1,90 @@
+"""The meeting pack: one PDF with a combined cover, a status page per country, then each plan."""
+
+from datetime import date
+
+from app.export.templating import render_print_template
+
+from app.audit import record_event
+from app.auth.models import User
+from app.export.document import READINESS_LABELS, STATUS_LABELS, format_date, plan_budget, revision_labels
+from app.export.profiles import get_profile
+from app.export.queries import open_blocking_counts
+from app.export.rendering import render_documents
+from app.export.services import ExportOptions, PdfFile, cached_pdf, gather_print_inputs, render_plan_html
+from app.workplans.fields import choices
+from app.workplans.models import Workplan
+
+
+class EmptyPack(ValueError):
+    """None of the chosen plans exists or is visible to the user."""
+
+
+def pack_choices(candidates: list[Workplan]):
+    """Checkbox choices for the pack form, and the default selection: each country's newest plan."""
+    defaults, seen = [], set()
+    for workplan in candidates:
+        if workplan.country_id not in seen:
+            seen.add(workplan.country_id)
+            defaults.append(workplan.id)
+    labels = (
+        (w.id, f"{w.country.name}: {w.title} ({w.period_label}, {w.status.label}, v{w.version})") for w in candidates
+    )
+    return choices(labels), defaults
+
+
+def _plan_summary(workplan: Workplan, inputs: dict, blocking: int) -> dict:
+    snapshot, facts = inputs["snapshot"], inputs["facts"]
+    return {
+        "id": workplan.id,
+        "title": snapshot["title"],
+        "period": f"{snapshot['period_start']}–{snapshot['period_end']}",
+        "status": STATUS_LABELS[facts["status"]],
+        "version": f"v{snapshot['version']}",
+        "revision": revision_labels(snapshot, facts)[0],
+        "readiness": READINESS_LABELS[facts["readiness"]],
+        "objectives": [f"{o['number']}. {o['title']}" for o in snapshot["objectives"]],
+        "total_budget": str(plan_budget(snapshot).total.total),
+        "blocking_open": blocking,
+        "lead_officer": snapshot["lead_officer"],
+        "last_change": format_date(facts["text_date"]),
+    }
+
+
+def pack_contents(workplans: list[Workplan], inputs: list[dict], profile_key: str) -> dict:
+    """The cover and status pages of a pack as plain data: countries in order, each with its plans."""
+    blocking = open_blocking_counts([workplan.id for workplan in workplans])
+    countries: dict[str, dict] = {}
+    for workplan, plan_inputs in zip(workplans, inputs):
+        country = countries.setdefault(workplan.country.code, {"name": workplan.country.name, "plans": []})
+        country["plans"].append(_plan_summary(workplan, plan_inputs, blocking.get(workplan.id, 0)))
+    return {
+        "date": format_date(date.today().isoformat()),
+        "profile": get_profile(profile_key).label,
+        "countries": list(countries.values()),
+        "plan_count": len(workplans),
+    }
+
+
+def build_meeting_pack(actor: User, workplans: list[Workplan], profile_key: str, annexes: bool) -> PdfFile:
+    """Print several plans as one PDF: pack cover, one status page per country, then each plan.
+
+    Raises EmptyPack when there is no plan to print, or RendererBusy. Flushes, never commits.
+    """
+    if not workplans:
+        raise EmptyPack("None of the chosen plans is available.")
+    options = ExportOptions(get_profile(profile_key), None, annexes)
+    inputs = [gather_print_inputs(workplan, options) for workplan in workplans]
+    contents = pack_contents(workplans, inputs, options.profile.key)
+
+    def render() -> bytes:
+        pages = [render_print_template("export/pack.html", pack=contents)]
+        pages += [render_plan_html(plan_inputs, in_pack=True) for plan_inputs in inputs]
+        return render_documents(pages)
+
+    data, rendered = cached_pdf("pack", {"contents": contents, "plans": inputs}, render)
+    record_event(
+        "review.pack", actor=actor, profile=options.profile.key, annexes=annexes,
+        workplan_ids=[workplan.id for workplan in workplans], cached=not rendered,
+    )
+    filename = f"GLOACT-meeting-pack-{date.today():%Y-%m-%d}-{options.profile.key}.pdf"
+    return PdfFile(filename, data, rendered)
