@@ -23,9 +23,10 @@ class Config:
     REMEMBER_COOKIE_DURATION = timedelta(days=14)
     PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
 
-    # Whole steps in Arabic script at their maximum length fit well under these.
-    MAX_CONTENT_LENGTH = 4 * 1024 * 1024
-    MAX_FORM_MEMORY_SIZE = 4 * 1024 * 1024
+    # 100 activities with every field at its maximum length in Arabic script (6 bytes a
+    # character once URL-encoded) post about 3.8 MB: twice that fits, a 10 MB junk body does not.
+    MAX_CONTENT_LENGTH = 8 * 1024 * 1024
+    MAX_FORM_MEMORY_SIZE = 8 * 1024 * 1024
     MAX_FORM_PARTS = 5000
 
     # Sign-in throttling: failures per account and per address within a sliding window (seconds).

@@ -1,9 +1,11 @@
 """Form building blocks shared by the drafting steps."""
 
+import re
+
 from flask import g
 from wtforms import Field, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import Length, StopValidation
+from wtforms.validators import Length, StopValidation, ValidationError
 
 NARRATIVE_MAX = 10_000
 LINE_MAX = 200
@@ -32,10 +34,21 @@ class NeededToContinue:
             raise StopValidation(self.message or "Fill this in to continue.")
 
 
+# Control characters other than tab and line breaks cannot be stored by every database (NUL in PostgreSQL).
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def no_control_characters(form, field) -> None:
+    """Refuse invisible control characters, saying so, rather than storing or silently dropping them."""
+    if isinstance(field.data, str) and CONTROL_CHARACTERS.search(field.data):
+        raise ValidationError("This text contains invisible control characters (often from a copy and paste); remove them.")
+
+
 def narrative(label: str, description: str = "", needed: bool = False, max_length: int = NARRATIVE_MAX):
     """A multi-line text field."""
     validators = [NeededToContinue()] if needed else []
     validators.append(Length(max=max_length, message=f"Keep this under {max_length:,} characters."))
+    validators.append(no_control_characters)
     return TextAreaField(label, validators=validators, description=description, filters=[normalise_text])
 
 
@@ -43,6 +56,7 @@ def line(label: str, description: str = "", needed: bool = False, max_length: in
     """A one-line text field."""
     validators = [NeededToContinue()] if needed else []
     validators.append(Length(max=max_length, message=f"Keep this under {max_length} characters."))
+    validators.append(no_control_characters)
     return StringField(label, validators=validators, description=description, filters=[normalise_text])
 
 
