@@ -29,6 +29,9 @@ class Config:
     MAX_FORM_MEMORY_SIZE = 8 * 1024 * 1024
     MAX_FORM_PARTS = 5000
 
+    # The step editor saves unsaved changes in the background this often.
+    AUTOSAVE_SECONDS = 30
+
     # Sign-in throttling: failures per account and per address within a sliding window (seconds).
     LOGIN_THROTTLE_WINDOW = 60
     LOGIN_THROTTLE_PER_ACCOUNT = 10

@@ -1,6 +1,6 @@
 """Flask-Login's user loader: sessions carry a rotating token, not the user id."""
 
-from flask import flash, redirect, request, url_for
+from flask import flash, jsonify, redirect, request, url_for
 from sqlalchemy import select
 
 from app.auth.carry import CARRIED_ENDPOINTS, login_keeping_form
@@ -22,6 +22,9 @@ def load_user(session_token: str) -> User | None:
 @login_manager.unauthorized_handler
 def unauthorized():
     """Send signed-out users to sign in; a signed-out save carries its fields through sign-in."""
+    if request.endpoint == "workplans.autosave":
+        # The editor's script: it tells the user to press Save, which carries the text through sign-in.
+        return jsonify(saved=False, errors=["You were signed out."]), 401
     if request.method == "POST" and request.endpoint in CARRIED_ENDPOINTS and request.form:
         return login_keeping_form(request.path)
     flash(login_manager.login_message, login_manager.login_message_category)

@@ -1,6 +1,6 @@
 """Workplan pages: list, start, overview, the guided step editor and submission."""
 
-from flask import abort, flash, g, redirect, render_template, request, url_for
+from flask import abort, flash, g, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 
@@ -143,6 +143,43 @@ def step(workplan_id: int, step_key: str):
     flash(f"“{step.title}” is saved.", "success")
     following = next_step(step)
     return redirect(url_for("workplans.step", workplan_id=workplan.id, step_key=following.key))
+
+
+@bp.post("/<int:workplan_id>/steps/<step_key>/autosave")
+@access("plan_editor")
+def autosave(workplan_id: int, step_key: str):
+    """Save a step in the background (the editor's script calls this while the user types); JSON answers."""
+    step = get_step(step_key)
+    if step is None or step.form_class is None:
+        abort(404)
+    workplan, _ = _load_editable(workplan_id)
+    ctx = StepContext(workplan, current_user)
+    form = step.form_class(formdata=request.form)
+    step.prepare(form, ctx)
+    if not form.validate():
+        return jsonify(saved=False, errors=[message for _, _, message in flat_errors(form)]), 422
+    try:
+        save_step(workplan, step, form.data, ctx, expected_lock_version=_as_int(form.lock_version.data))
+    except (RefusedChange, StaleEdit) as error:
+        db.session.rollback()
+        return jsonify(saved=False, errors=[str(error)]), 409
+    db.session.commit()
+    saved = step.form_class(formdata=None, data={**step.load(workplan, ctx), "lock_version": workplan.lock_version})
+    # New rows got ids: the page must send them next time, or the next save would add the rows again.
+    hidden = {field.name: "" if field.data is None else str(field.data) for field in _hidden_fields(saved)}
+    return jsonify(saved=True, saved_at=workplan.updated_at.strftime("%H:%M"), hidden=hidden)
+
+
+def _hidden_fields(fields):
+    """Every hidden field of a form, nested entries included."""
+    for field in fields:
+        if field.type == "FieldList":
+            for entry in field.entries:
+                yield from _hidden_fields([entry])
+        elif field.type == "FormField":
+            yield from _hidden_fields(field.form)
+        elif field.type == "HiddenField":
+            yield field
 
 
 def _needed_check(workplan, step, ctx):

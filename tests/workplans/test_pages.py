@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 from sqlalchemy import func, select
+from werkzeug.datastructures import MultiDict
 
 from app.extensions import db
 from app.workplans.budget import activity_budget_by_year, budget_summary
@@ -10,7 +11,6 @@ from app.workplans.models import Activity, ActivityQuarter, Workplan
 from app.workplans.rows import add_row, parse_action, remove_row
 from tests import factories
 from tests.pages import text_of
-from werkzeug.datastructures import MultiDict
 
 
 def _new(client, officer, **changes):
@@ -61,7 +61,7 @@ def test_a_plan_cloned_from_last_period_records_its_source(client, login, demo_p
     assert all(q.year == 2027 for a in clone.activities for q in a.quarters)
     assert {a.id for a in clone.activities}.isdisjoint({a.id for a in demo_plan.activities})
     linked = [lesson for lesson in clone.lessons if lesson.activities]
-    assert linked and all(a.output.workplan_objective.workplan_id == clone.id for l in linked for a in l.activities)
+    assert linked and all(a.output.workplan_objective.workplan_id == clone.id for lesson in linked for a in lesson.activities)
 
 
 def test_a_plan_of_another_country_cannot_be_cloned(client, users, login, demo_plan):

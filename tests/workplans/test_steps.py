@@ -332,3 +332,42 @@ def test_a_signed_out_login_form_never_carries_passwords(app, client, users):
     response = client.post("/login", data={"email": "off.iq@example.org", "password": "secret words here", "csrf_token": "x"})
     assert response.status_code == 400
     assert b"secret words here" not in response.data
+
+
+def test_autosave_saves_in_the_background_and_returns_new_row_ids(client, users, login, iq_plan):
+    login(users["off_iq"])
+    assert post_step(client, iq_plan.id, "risks", open_step(client, iq_plan.id, "risks"), action="add:risks").status_code == 302
+    values = open_step(client, iq_plan.id, "risks")
+    values["risks-0-description"] = "Saved by the timer"
+    values["risks-1-id"], values["risks-1-description"] = "", "A row added by the script"
+    response = client.post(f"/workplans/{iq_plan.id}/steps/risks/autosave", data=values)
+    assert response.status_code == 200 and response.json["saved"] is True
+    risks = db.session.get(Workplan, iq_plan.id).risks
+    assert [r.description for r in risks] == ["Saved by the timer", "A row added by the script"]
+    assert response.json["hidden"]["risks-1-id"] == str(risks[1].id)
+    assert response.json["hidden"]["lock_version"] == str(db.session.get(Workplan, iq_plan.id).lock_version)
+
+    # Sending the returned ids back updates the same rows instead of adding them again.
+    for name, value in response.json["hidden"].items():
+        values[name] = value
+    values["risks-1-description"] = "Edited again"
+    again = client.post(f"/workplans/{iq_plan.id}/steps/risks/autosave", data=values)
+    assert again.status_code == 200
+    db.session.expire_all()
+    assert [r.description for r in db.session.get(Workplan, iq_plan.id).risks] == ["Saved by the timer", "Edited again"]
+
+
+def test_autosave_refuses_stale_and_invalid_data_without_saving(client, users, login, iq_plan):
+    login(users["off_iq"])
+    values = open_step(client, iq_plan.id, "context")
+    values["context_situation"] = "First tab"
+    assert post_step(client, iq_plan.id, "context", values).status_code == 302
+    values["context_situation"] = "Stale tab"
+    stale = client.post(f"/workplans/{iq_plan.id}/steps/context/autosave", data=values)
+    assert stale.status_code == 409 and stale.json["saved"] is False
+    fresh = open_step(client, iq_plan.id, "context")
+    fresh["context_legal"] = "y" * 10_001
+    invalid = client.post(f"/workplans/{iq_plan.id}/steps/context/autosave", data=fresh)
+    assert invalid.status_code == 422 and "Keep this under 10,000 characters." in invalid.json["errors"]
+    db.session.refresh(iq_plan)
+    assert iq_plan.context_situation == "First tab" and iq_plan.context_legal == ""

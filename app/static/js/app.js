@@ -64,6 +64,70 @@
     });
   }
 
+  /* Autosave: while a step has unsaved changes, save it in the background every N seconds and
+     when the page is hidden or closed, so a closed tab or a dropped link loses little typing. */
+  var autosave = { dirty: false, busy: false };
+
+  function stepForm() { return document.querySelector("[data-step-form]"); }
+
+  function showStatus(text) {
+    var status = document.querySelector("[data-autosave-status]");
+    if (status) { status.textContent = text; }
+  }
+
+  function saveInBackground(closing) {
+    var form = stepForm();
+    if (!form || !autosave.dirty || autosave.busy) { return; }
+    var data = new FormData(form);
+    data.delete("action");
+    autosave.dirty = false;
+    autosave.busy = true;
+    var request = fetch(form.dataset.autosaveUrl, {
+      method: "POST", body: data, credentials: "same-origin", keepalive: closing,
+      headers: { "X-Requested-With": "fetch" }
+    });
+    if (closing) { return; }
+    showStatus("Saving…");
+    request.then(function (response) {
+      return response.json().then(function (body) { return { ok: response.ok, body: body }; });
+    }).then(function (result) {
+      if (result.ok && result.body.saved) {
+        Object.keys(result.body.hidden).forEach(function (name) {
+          var field = form.querySelector('[name="' + name + '"]');
+          if (field) { field.value = result.body.hidden[name] === null ? "" : result.body.hidden[name]; }
+        });
+        showStatus("Saved automatically at " + result.body.saved_at + " UTC");
+      } else {
+        autosave.dirty = true;
+        showStatus("Not saved automatically: " + (result.body.errors || []).join(" ") + " Press Save to see why.");
+      }
+    }).catch(function () {
+      autosave.dirty = true;
+      showStatus("Not saved yet (no connection?). Your text is still here; it will be saved when the link is back.");
+    }).then(function () { autosave.busy = false; });
+  }
+
+  function startAutosave() {
+    var form = stepForm();
+    if (!form || !form.dataset.autosaveUrl) { return; }
+    var seconds = parseInt(form.dataset.autosaveSeconds || "30", 10);
+    document.addEventListener("input", function (event) {
+      if (event.target.form === stepForm()) { autosave.dirty = true; }
+    });
+    document.addEventListener("change", function (event) {
+      if (event.target.form === stepForm()) { autosave.dirty = true; }
+    });
+    /* The form's own Save buttons post everything; nothing is left for the timer then. */
+    document.addEventListener("submit", function (event) {
+      if (event.target === stepForm()) { autosave.dirty = false; }
+    });
+    window.setInterval(function () { saveInBackground(false); }, seconds * 1000);
+    document.addEventListener("visibilitychange", function () {
+      if (document.visibilityState === "hidden") { saveInBackground(false); }
+    });
+    window.addEventListener("pagehide", function () { saveInBackground(true); });
+  }
+
   function init(root) {
     var form = root.querySelector("[data-step-form]");
     if (form && !form.dataset.enhanced) {
@@ -75,5 +139,6 @@
   document.addEventListener("DOMContentLoaded", function () {
     init(document);
     focusErrors(document);
+    startAutosave();
   });
 })();
