@@ -342,6 +342,7 @@ def test_autosave_saves_in_the_background_and_returns_new_row_ids(client, users,
     values["risks-1-id"], values["risks-1-description"] = "", "A row added by the script"
     response = client.post(f"/workplans/{iq_plan.id}/steps/risks/autosave", data=values)
     assert response.status_code == 200 and response.json["saved"] is True
+    db.session.expire_all()
     risks = db.session.get(Workplan, iq_plan.id).risks
     assert [r.description for r in risks] == ["Saved by the timer", "A row added by the script"]
     assert response.json["hidden"]["risks-1-id"] == str(risks[1].id)
