@@ -40,6 +40,15 @@ class StepForm(FlaskForm):
     lock_version = HiddenField()
 
 
+def sensitive_field():
+    """Which of the step's texts stay out of the donor and public editions of the PDF."""
+    return CheckboxListField(
+        "Sensitive content",
+        description="Tick texts that must not leave the programme (e.g. shelter locations, contacts of "
+        "victim-support services): they are left out of the donor and public PDF editions.",
+    )
+
+
 class NewWorkplanForm(FlaskForm):
     """Country, title and period of a new plan, and whether to start from an existing one."""
 
@@ -68,6 +77,8 @@ def _check_period(start, end):
 class BasicsForm(StepForm):
     """Step 1: country, title, period, summary."""
 
+    sensitive = sensitive_field()
+
     country_id = SelectField("Country", coerce=int, description="Only the countries you serve are listed.")
     title = line("Title", needed=True)
     period_start = year("First year", needed=True)
@@ -84,6 +95,8 @@ class BasicsForm(StepForm):
 
 class ContextForm(StepForm):
     """Step 2: the situation, the legal frame, the gaps and the priorities."""
+
+    sensitive = sensitive_field()
 
     context_situation = narrative(
         "Trafficking and smuggling situation",
@@ -216,6 +229,10 @@ class ActivityForm(Form):
         max_length=2000,
     )
     lesson_ids = CheckboxListField("Lessons this activity applies", coerce=int, validate_choice=False)
+    sensitive_fields = CheckboxListField(
+        "Sensitive: leave out of the donor and public editions",
+        description="For example the location of a shelter, or contacts of a victim-support service.",
+    )
 
 
 class OutputActivitiesForm(Form):
@@ -251,6 +268,8 @@ class RisksForm(StepForm):
 class PartnershipsForm(StepForm):
     """Step 8: partnerships and ownership."""
 
+    sensitive = sensitive_field()
+
     partnerships = narrative(
         "Partnerships and coordination",
         "Who is engaged — national, regional and international partners and civil society — and how you coordinate.",
@@ -261,6 +280,8 @@ class PartnershipsForm(StepForm):
 
 class MelForm(StepForm):
     """Step 9: monitoring, evaluation and learning."""
+
+    sensitive = sensitive_field()
 
     mel = narrative(
         "Monitoring, evaluation and learning",
@@ -282,12 +303,16 @@ class OutputSustainabilityForm(Form):
 class SustainabilityForm(StepForm):
     """Step 10: sustainability and exit."""
 
+    sensitive = sensitive_field()
+
     sustainability = narrative("Sustainability and exit strategy", needed=True)
     outputs = FieldList(FormField(OutputSustainabilityForm))
 
 
 class TheoryForm(StepForm):
     """Step 11: the national theory of change."""
+
+    sensitive = sensitive_field()
 
     toc_if = narrative("IF …", "The outputs the plan delivers.", needed=True, max_length=4000)
     toc_and_if = narrative("AND IF …", "The conditions and assumptions that must hold.", needed=True, max_length=4000)

@@ -98,8 +98,8 @@ def step(workplan_id: int, step_key: str):
         return _render_check(workplan, step)
 
     if request.method == "GET":
-        form = step.form_class(data={**step.load(workplan, ctx), "lock_version": workplan.lock_version})
-        step.prepare(form, ctx)
+        form = step.form_class(data=step.form_data(workplan, ctx))
+        step.prepare_form(form, ctx)
         return _render_step(workplan, step, form, ctx)
 
     verb, target = parse_action(request.form.get("action"))
@@ -111,7 +111,7 @@ def step(workplan_id: int, step_key: str):
         formdata = remove_row(formdata, target)
     # Type checks only: whatever is well-formed is saved, complete or not.
     form = step.form_class(formdata=formdata)
-    step.prepare(form, ctx)
+    step.prepare_form(form, ctx)
     if verb == "restore":
         return _render_step(
             workplan, step, form, ctx,
@@ -155,7 +155,7 @@ def autosave(workplan_id: int, step_key: str):
     workplan, _ = _load_editable(workplan_id)
     ctx = StepContext(workplan, current_user)
     form = step.form_class(formdata=request.form)
-    step.prepare(form, ctx)
+    step.prepare_form(form, ctx)
     if not form.validate():
         return jsonify(saved=False, errors=[message for _, _, message in flat_errors(form)]), 422
     try:
@@ -164,7 +164,7 @@ def autosave(workplan_id: int, step_key: str):
         db.session.rollback()
         return jsonify(saved=False, errors=[str(error)]), 409
     db.session.commit()
-    saved = step.form_class(formdata=None, data={**step.load(workplan, ctx), "lock_version": workplan.lock_version})
+    saved = step.form_class(formdata=None, data=step.form_data(workplan, ctx))
     # New rows got ids: the page must send them next time, or the next save would add the rows again.
     hidden = {field.name: "" if field.data is None else str(field.data) for field in _hidden_fields(saved)}
     return jsonify(saved=True, saved_at=workplan.updated_at.strftime("%H:%M"), hidden=hidden)
@@ -184,8 +184,8 @@ def _hidden_fields(fields):
 
 def _needed_check(workplan, step, ctx):
     """Return the saved step's form with errors for every needed field left empty, or None if none is."""
-    form = step.form_class(formdata=None, data={**step.load(workplan, ctx), "lock_version": workplan.lock_version})
-    step.prepare(form, ctx)
+    form = step.form_class(formdata=None, data=step.form_data(workplan, ctx))
+    step.prepare_form(form, ctx)
     g.strict_step = True
     form.validate()
     g.strict_step = False
@@ -241,7 +241,7 @@ def _render_conflict(workplan_id: int, step, form):
     ctx = StepContext(workplan, current_user)
     saved = step.load(workplan, ctx)
     form.lock_version.data = workplan.lock_version
-    step.prepare(form, ctx)
+    step.prepare_form(form, ctx)
     return _render_step(workplan, step, form, ctx, status=409, conflict=saved)
 
 
@@ -270,7 +270,7 @@ def expired_form(error):
         return render_error(400, "Your form expired", "Go back, reload the page and send it again.")
     ctx = StepContext(workplan, current_user)
     form = step.form_class(formdata=request.form)
-    step.prepare(form, ctx)
+    step.prepare_form(form, ctx)
     return _render_step(
         workplan,
         step,

@@ -57,6 +57,7 @@ def copy_content(source: Workplan, target: Workplan) -> None:
     target.source_workplan = source
     for name in NARRATIVE_FIELDS:
         setattr(target, name, getattr(source, name))
+    target.sensitive_fields = list(source.sensitive_fields or [])
     lessons = {}
     for lesson in source.lessons:
         lessons[lesson.id] = Lesson(recommendation=lesson.recommendation, how_applied=lesson.how_applied)
@@ -90,6 +91,7 @@ def _copy_activity(activity: Activity, lessons: dict, allowed_years: set[int]) -
         budget_eur=Decimal(activity.budget_eur) if activity.budget_eur is not None else None,
         **{name: getattr(activity, name) for name in ACTIVITY_TEXT_FIELDS + ACTIVITY_FLAGS},
     )
+    copy.sensitive_fields = list(activity.sensitive_fields or [])
     copy.partners = list(activity.partners)
     copy.lessons = [lessons[lesson.id] for lesson in activity.lessons]
     copy.quarters = [
@@ -106,7 +108,7 @@ def save_step(workplan: Workplan, step, data: dict, ctx: StepContext, expected_l
     """
     if expected_lock_version != workplan.lock_version:
         raise StaleEdit("This plan was saved by someone else since you opened this page.", workplan.lock_version)
-    step.apply(workplan, data, ctx)
+    step.write(workplan, data, ctx)
     # Touching the row makes SQLAlchemy bump lock_version even when only child rows changed.
     workplan.updated_at = utcnow()
     try:

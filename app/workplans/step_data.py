@@ -296,6 +296,7 @@ def load_activities(workplan: Workplan, ctx: StepContext) -> dict:
                         "quarters": sorted(activity.quarter_keys),
                         "budget_eur": activity.budget_eur,
                         "lesson_ids": [lesson.id for lesson in activity.lessons],
+                        "sensitive_fields": list(activity.sensitive_fields or []),
                         "new_partner_name": "",
                         "new_partner_type": "",
                     }
@@ -307,6 +308,7 @@ def load_activities(workplan: Workplan, ctx: StepContext) -> dict:
     }
 
 
+SENSITIVE_ACTIVITY_FIELDS = {"description": "Description", "location": "Location", "follow_up": "Follow-up"}
 PROPOSABLE_PARTNER_TYPES = (PartnerType.GOVERNMENT, PartnerType.CIVIL_SOCIETY, PartnerType.ACADEMIA)
 
 
@@ -316,8 +318,10 @@ def prepare_activities(form, ctx: StepContext) -> None:
     partner_types = choices([("", "—")] + [(kind.value, kind.label) for kind in PROPOSABLE_PARTNER_TYPES])
     quarters = choices((key, key.replace("-", " ")) for key in quarter_keys(ctx.workplan))
     lesson_options = lesson_choices(ctx.workplan)
+    sensitive = choices(SENSITIVE_ACTIVITY_FIELDS.items())
     for output_entry in form.outputs:
         for entry in output_entry.form.activities:
+            entry.form.sensitive_fields.choices = sensitive
             entry.form.lead_agency.choices = agencies
             entry.form.partner_ids.choices = partners
             entry.form.new_partner_type.choices = partner_types
@@ -368,6 +372,7 @@ def apply_activities(workplan: Workplan, data: dict, ctx: StepContext) -> None:
             chosen.append(proposed)
         activity.partners = chosen
         activity.lessons = [lessons[i] for i in entry.get("lesson_ids") or [] if i in lessons]
+        activity.sensitive_fields = sorted(set(entry.get("sensitive_fields") or []) & set(SENSITIVE_ACTIVITY_FIELDS))
         wanted = {key for key in entry.get("quarters") or [] if key in allowed_quarters}
         activity.quarters = [q for q in activity.quarters if q.key in wanted] + [
             ActivityQuarter(year=int(key[:4]), quarter=int(key[-1]))

@@ -23,6 +23,29 @@ class Step:
     completeness: Callable[[Workplan], str] | None = None
     prepare: Callable[[forms.StepForm, StepContext], None] = step_data.no_choices
     body: str = "workplans/steps/_fields.html"
+    # Texts of this step an officer can mark sensitive (left out of donor and public PDFs).
+    sensitive: tuple[str, ...] = ()
+
+    def form_data(self, workplan: Workplan, ctx: StepContext) -> dict:
+        """The step's saved values as form data, with the lock version and sensitivity marks."""
+        data = {**self.load(workplan, ctx), "lock_version": workplan.lock_version}
+        if self.sensitive:
+            data["sensitive"] = [name for name in self.sensitive if name in (workplan.sensitive_fields or [])]
+        return data
+
+    def prepare_form(self, form: forms.StepForm, ctx: StepContext) -> None:
+        """Set the form's dynamic choices."""
+        self.prepare(form, ctx)
+        if self.sensitive:
+            form.sensitive.choices = step_data.choices((name, form[name].label.text) for name in self.sensitive)
+
+    def write(self, workplan: Workplan, data: dict, ctx: StepContext) -> None:
+        """Apply the step's data to the plan, sensitivity marks included."""
+        self.apply(workplan, data, ctx)
+        if self.sensitive:
+            chosen = set(data.get("sensitive") or []) & set(self.sensitive)
+            others = set(workplan.sensitive_fields or []) - set(self.sensitive)
+            workplan.sensitive_fields = sorted(others | chosen)
 
 
 def _fields_state(*names: str) -> Callable[[Workplan], str]:
@@ -44,6 +67,7 @@ def _narrative_step(key: str, title: str, intro: str, form_class, names: tuple[s
         load=step_data.loader_for(names),
         apply=step_data.applier_for(names),
         completeness=_fields_state(*names),
+        sensitive=names,
     )
 
 
@@ -57,6 +81,7 @@ STEPS: list[Step] = [
         apply=step_data.apply_basics,
         completeness=_fields_state("title", "summary"),
         prepare=step_data.prepare_basics,
+        sensitive=("summary",),
     ),
     _narrative_step(
         "context",
@@ -141,6 +166,7 @@ STEPS: list[Step] = [
         apply=step_data.apply_sustainability,
         completeness=step_data.sustainability_state,
         body="workplans/steps/_sustainability.html",
+        sensitive=("sustainability",),
     ),
     Step(
         key="theory",
@@ -150,6 +176,7 @@ STEPS: list[Step] = [
         load=step_data.load_theory,
         apply=step_data.applier_for(step_data.THEORY_FIELDS),
         completeness=_fields_state(*step_data.THEORY_FIELDS),
+        sensitive=step_data.THEORY_FIELDS,
     ),
     Step(
         key="check",

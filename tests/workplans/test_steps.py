@@ -372,3 +372,23 @@ def test_autosave_refuses_stale_and_invalid_data_without_saving(client, users, l
     assert invalid.status_code == 422 and "Keep this under 10,000 characters." in invalid.json["errors"]
     db.session.refresh(iq_plan)
     assert iq_plan.context_situation == "First tab" and iq_plan.context_legal == ""
+
+
+def test_texts_marked_sensitive_are_remembered_per_step(client, login, demo_plan, pk_officer):
+    login(pk_officer)
+    values = open_step(client, demo_plan.id, "context")
+    values.setlist("sensitive", ["context_gaps"])
+    assert post_step(client, demo_plan.id, "context", values).status_code == 302
+    values = open_step(client, demo_plan.id, "partnerships")
+    values.setlist("sensitive", ["ownership"])
+    assert post_step(client, demo_plan.id, "partnerships", values).status_code == 302
+    values = open_step(client, demo_plan.id, "activities")
+    values.setlist("outputs-0-activities-0-sensitive_fields", ["location", "not-a-field"])
+    assert post_step(client, demo_plan.id, "activities", values).status_code == 200  # unknown choice refused
+    values.setlist("outputs-0-activities-0-sensitive_fields", ["location"])
+    assert post_step(client, demo_plan.id, "activities", values).status_code == 302
+    db.session.expire_all()
+    plan = db.session.get(Workplan, demo_plan.id)
+    assert plan.sensitive_fields == ["context_gaps", "ownership"]
+    assert plan.activities[0].sensitive_fields == ["location"]
+    assert open_step(client, demo_plan.id, "context").getlist("sensitive") == ["context_gaps"]
