@@ -1,6 +1,6 @@
 """Migrations carry existing plans across upgrades and downgrades without losing a row."""
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import JSON, Boolean, DateTime, Integer, MetaData, Numeric, func, insert, select
@@ -22,7 +22,7 @@ def _insert(connection, metadata: MetaData, table_name: str, **values) -> int | 
         elif isinstance(column.type, (Integer, Numeric)):
             row[column.name] = 1
         elif isinstance(column.type, DateTime):
-            row[column.name] = datetime.now(timezone.utc)
+            row[column.name] = datetime.now(UTC)
         elif isinstance(column.type, JSON):
             row[column.name] = []
         else:

@@ -5,9 +5,8 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.review.models import AuditEvent, Comment, Notification, Revision
-from app.workplans.models import Activity, Workplan, WorkplanStatus
-from tests import factories
-from tests.pages import form_values, text_of
+from app.workplans.models import Workplan, WorkplanStatus
+from tests.pages import text_of
 from tests.workplans.helpers import open_step, post_step
 
 
