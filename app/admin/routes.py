@@ -12,6 +12,7 @@ from app.auth.services import AccountError, create_user, set_password, update_us
 from app.catalogue.models import Partner
 from app.catalogue.services import DuplicatePartner, confirm_partner, create_partner, update_partner
 from app.extensions import db
+from app.permissions import access
 
 
 def _show_error(form: Form, error: AccountError, fallback: str) -> None:
@@ -20,18 +21,21 @@ def _show_error(form: Form, error: AccountError, fallback: str) -> None:
 
 
 @bp.get("/")
+@access("admin")
 def index():
     """The administration home: where to go and what waits for attention."""
     return render_template("admin/index.html", counts=admin_counts())
 
 
 @bp.get("/users/")
+@access("admin")
 def users():
     """List every account."""
     return render_template("admin/users.html", users=list_users())
 
 
 @bp.route("/users/new", methods=["GET", "POST"])
+@access("admin")
 def new_user():
     """Create an account."""
     form = NewUserForm(countries=list_countries())
@@ -55,6 +59,7 @@ def new_user():
 
 
 @bp.route("/users/<int:user_id>/edit", methods=["GET", "POST"])
+@access("admin")
 def edit_user(user_id: int):
     """Change an account's name, role, countries and whether it may sign in."""
     user = db.get_or_404(User, user_id)
@@ -79,6 +84,7 @@ def edit_user(user_id: int):
 
 
 @bp.post("/users/<int:user_id>/password")
+@access("admin")
 def reset_password(user_id: int):
     """Set a new password for an account and sign out all its sessions."""
     user = db.get_or_404(User, user_id)
@@ -100,12 +106,14 @@ def reset_password(user_id: int):
 
 
 @bp.get("/partners/")
+@access("admin")
 def partners():
     """List every partner, those awaiting confirmation first."""
     return render_template("admin/partners.html", partners=list_partners())
 
 
 @bp.route("/partners/new", methods=["GET", "POST"])
+@access("admin")
 def new_partner():
     """Add a partner to the catalogue."""
     form = PartnerForm(countries=list_countries())
@@ -124,6 +132,7 @@ def new_partner():
 
 
 @bp.route("/partners/<int:partner_id>/edit", methods=["GET", "POST"])
+@access("admin")
 def edit_partner(partner_id: int):
     """Change a partner's name, short name, type or country."""
     partner = db.get_or_404(Partner, partner_id)
@@ -143,6 +152,7 @@ def edit_partner(partner_id: int):
 
 
 @bp.post("/partners/<int:partner_id>/confirm")
+@access("admin")
 def confirm(partner_id: int):
     """Confirm a partner an officer proposed, so that every officer can pick it."""
     partner = db.get_or_404(Partner, partner_id)
