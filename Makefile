@@ -5,7 +5,7 @@ FLASK  := $(VENV)/bin/flask
 PORT   ?= 5000
 export FLASK_APP := wsgi.py
 
-.PHONY: run test install install-dev setup bench clean
+.PHONY: run test load install install-dev setup bench clean
 
 $(VENV)/bin/python:
 	python3 -m venv $(VENV)
@@ -35,6 +35,16 @@ run: setup
 ## The whole test suite (PostgreSQL too when TEST_DATABASE_URL is set).
 test: install-dev
 	$(PYTHON) -m pytest
+
+## Load test, not part of `make test`: 100 officers against gunicorn on SQLite, then on PostgreSQL
+## (LOAD_POSTGRES_URL, default the local server); fails when a target is missed. LOAD_DURATION in seconds.
+LOAD_DURATION ?= 120
+load: install-dev
+	$(PYTHON) -m load.run --backend all --duration $(LOAD_DURATION)
+
+## PDF export benchmark: a medium and a large plan; render time, pages/s, memory, HTTP overhead, cache (about 3 min).
+bench: install-dev
+	$(PYTHON) bench/pdf_bench.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache

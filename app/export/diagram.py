@@ -8,10 +8,11 @@ is laid over them as ordinary HTML.
 """
 
 from dataclasses import dataclass, field
+from itertools import pairwise
 
-from app.export.templating import render_print_template
 from markupsafe import Markup
 
+from app.export.templating import render_print_template
 from app.export.text import bidi_dir, script_lang
 
 WIDTH = 700
@@ -144,12 +145,15 @@ def _box(kind: str, x: float, w: float, label: str, text: str) -> Box:
     return Box(kind, x, 0.0, w, label, wrap(text, w - 2 * PAD, MAX_LINES[kind]), bidi_dir(text), script_lang(text))
 
 
+def _arrowhead(x: float, y: float) -> str:
+    """The points of an arrowhead pointing right, its tip at (x, y)."""
+    return f"{x:.1f},{y:.1f} {x - 6:.1f},{y - 3.5:.1f} {x - 6:.1f},{y + 3.5:.1f}"
+
+
 def _connector(x1: float, y1: float, x2: float, y2: float) -> tuple[str, str]:
     """An elbow path from (x1, y1) to an arrowhead at (x2, y2)."""
     middle = (x1 + x2) / 2
-    path = f"M{x1:.1f} {y1:.1f} H{middle:.1f} V{y2:.1f} H{x2 - 5:.1f}"
-    arrow = f"{x2:.1f},{y2:.1f} {x2 - 6:.1f},{y2 - 3.5:.1f} {x2 - 6:.1f},{y2 + 3.5:.1f}"
-    return path, arrow
+    return f"M{x1:.1f} {y1:.1f} H{middle:.1f} V{y2:.1f} H{x2 - 5:.1f}", _arrowhead(x2, y2)
 
 
 def _without_keyword(text: str, keyword: str) -> str:
@@ -161,7 +165,7 @@ def _without_keyword(text: str, keyword: str) -> str:
 
 
 def _statement_band(narratives: dict) -> Band:
-    width = (WIDTH - STATEMENT_GAP * 3) / 4
+    width = round((WIDTH - STATEMENT_GAP * 3) / 4, 1)
     boxes = [
         _box("statement", index * (width + STATEMENT_GAP), width, label,
              _without_keyword(narratives.get(name), label) or "—")
@@ -172,10 +176,10 @@ def _statement_band(narratives: dict) -> Band:
     for box in boxes:
         box.y = GAP
         band.boxes.append(box)
-    for left, right in zip(boxes, boxes[1:]):
+    for left, right in pairwise(boxes):
         middle = GAP + height / 2
         band.paths.append(f"M{left.x + left.w + 2:.1f} {middle:.1f} H{right.x - 5:.1f}")
-        band.arrows.append(f"{right.x:.1f},{middle:.1f} {right.x - 6:.1f},{middle - 3.5:.1f} {right.x - 6:.1f},{middle + 3.5:.1f}")
+        band.arrows.append(_arrowhead(right.x, middle))
     return band
 
 
@@ -200,9 +204,9 @@ def _objective_band(objective: dict) -> Band:
     stack = sum(box.h for box in outputs) + GAP * max(len(outputs) - 1, 0)
     height = max(goal.h, outcome.h, stack)
     band = Band(0.0, height + GAP * 2)
-    goal.y = GAP + (height - goal.h) / 2
-    outcome.y = GAP + (height - outcome.h) / 2
-    y = GAP + (height - stack) / 2
+    goal.y = round(GAP + (height - goal.h) / 2, 1)
+    outcome.y = round(GAP + (height - outcome.h) / 2, 1)
+    y = round(GAP + (height - stack) / 2, 1)
     for box in outputs:
         box.y = y
         y += box.h + GAP
@@ -247,7 +251,7 @@ class PrintBand:
 
     @property
     def texts(self) -> list[tuple[Box, str]]:
-        return list(zip(self.boxes, self.styles))
+        return list(zip(self.boxes, self.styles, strict=True))
 
 
 @dataclass
@@ -270,5 +274,7 @@ def print_layout(diagram: Diagram, mm_per_unit: float) -> PrintDiagram:
             f"width: {mm(box.w - 2 * PAD)}mm; height: {mm(box.h - 2 * PAD + 2)}mm"
             for box in band.boxes
         ]
-        bands.append(PrintBand(mm(diagram.width), mm(band.height), band.height, band.paths, band.arrows, band.boxes, styles))
+        bands.append(
+            PrintBand(mm(diagram.width), mm(band.height), band.height, band.paths, band.arrows, band.boxes, styles)
+        )
     return PrintDiagram(bands)

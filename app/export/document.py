@@ -238,6 +238,11 @@ def plan_budget(snapshot: dict) -> BudgetSummary:
     return budget_summary(SimpleNamespace(years=years, objectives=objectives))
 
 
+def _objective_heading(prefix: str, objective: dict) -> Heading:
+    return Heading(f"objective-{objective['number']}", "", f"Objective {objective['number']}: {objective['title']}",
+                   f"{prefix}-objective-{objective['number']}", 2)
+
+
 def _headings(prefix: str, snapshot: dict, inputs: dict) -> tuple[dict, list[Heading]]:
     headings = {
         key: Heading(key, f"{number}.", title, f"{prefix}-{key}")
@@ -247,18 +252,14 @@ def _headings(prefix: str, snapshot: dict, inputs: dict) -> tuple[dict, list[Hea
     for key, _ in SECTIONS:
         contents.append(headings[key])
         if key == "results":
-            contents += [
-                Heading(f"objective-{o['number']}", "", f"Objective {o['number']}: {o['title']}",
-                        f"{prefix}-objective-{o['number']}", 2)
-                for o in snapshot["objectives"]
-            ]
+            contents += [_objective_heading(prefix, objective) for objective in snapshot["objectives"]]
     annexes = []
     if inputs["review_log"] is not None:
         annexes.append(("review-log", "Review log"))
     if inputs["changes"] is not None:
         annexes.append(("changes", "Changes since the previous revision"))
-    for letter, (key, title) in zip("ABC", annexes):
-        headings[key] = Heading(key, f"Annex {letter}.", title, f"{prefix}-{key}")
+    for index, (key, title) in enumerate(annexes):
+        headings[key] = Heading(key, f"Annex {chr(ord('A') + index)}.", title, f"{prefix}-{key}")
         contents.append(headings[key])
     return headings, contents
 
@@ -300,9 +301,9 @@ def _objectives(prefix: str, snapshot: dict) -> list[ObjectiveBlock]:
             )
             for index, output in enumerate(objective["outputs"], start=1)
         ]
-        heading = Heading(f"objective-{objective['number']}", "", f"Objective {objective['number']}: {objective['title']}",
-                          f"{prefix}-objective-{objective['number']}", 2)
-        blocks.append(ObjectiveBlock(heading, objective["priority"], objective["rationale"], objective["outcome"], outputs))
+        blocks.append(ObjectiveBlock(
+            _objective_heading(prefix, objective), objective["priority"], objective["rationale"], objective["outcome"], outputs
+        ))
     return blocks
 
 

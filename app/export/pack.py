@@ -2,8 +2,6 @@
 
 from datetime import date
 
-from app.export.templating import render_print_template
-
 from app.audit import record_event
 from app.auth.models import User
 from app.export.document import READINESS_LABELS, STATUS_LABELS, format_date, plan_budget, revision_labels
@@ -11,6 +9,7 @@ from app.export.profiles import get_profile
 from app.export.queries import open_blocking_counts
 from app.export.rendering import render_documents
 from app.export.services import ExportOptions, PdfFile, cached_pdf, gather_print_inputs, render_plan_html
+from app.export.templating import render_print_template
 from app.workplans.fields import choices
 from app.workplans.models import Workplan
 
@@ -54,7 +53,7 @@ def pack_contents(workplans: list[Workplan], inputs: list[dict], profile_key: st
     """The cover and status pages of a pack as plain data: countries in order, each with its plans."""
     blocking = open_blocking_counts([workplan.id for workplan in workplans])
     countries: dict[str, dict] = {}
-    for workplan, plan_inputs in zip(workplans, inputs):
+    for workplan, plan_inputs in zip(workplans, inputs, strict=True):
         country = countries.setdefault(workplan.country.code, {"name": workplan.country.name, "plans": []})
         country["plans"].append(_plan_summary(workplan, plan_inputs, blocking.get(workplan.id, 0)))
     return {

@@ -13,8 +13,9 @@
 import copy
 from dataclasses import dataclass
 
+from app.workplans.step_data import SENSITIVE_ACTIVITY_FIELDS
+
 WITHHELD = "[withheld in this edition]"
-ACTIVITY_SENSITIVE = ("description", "location", "follow_up")
 
 
 @dataclass(frozen=True)
@@ -61,6 +62,6 @@ def apply_profile(snapshot: dict, profile: Profile) -> dict:
         for output in objective["outputs"]:
             for activity in output["activities"]:
                 for name in activity.get("sensitive_fields") or []:
-                    if name in ACTIVITY_SENSITIVE and activity.get(name):
+                    if name in SENSITIVE_ACTIVITY_FIELDS and activity.get(name):
                         activity[name] = WITHHELD
     return result

@@ -1,7 +1,7 @@
 """PDF downloads: a plan or one of its revisions, and HQ's meeting pack."""
 
 from flask import Response, abort, render_template, request
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from app.export import bp
 from app.export.diagram import diagram_svg
@@ -18,7 +18,7 @@ from app.export.services import (
 )
 from app.export.text import bidi_dir, script_lang
 from app.extensions import db
-from app.permissions import can_review
+from app.permissions import access
 from app.review.snapshots import snapshot_workplan
 from app.workplans.queries import get_full_workplan_or_404
 
@@ -46,12 +46,13 @@ def pdf_response(pdf: PdfFile) -> Response:
 
 
 @bp.get("/workplans/<int:workplan_id>/export.pdf")
-@login_required
+@access("plan_viewer")
 def workplan_pdf(workplan_id: int):
     """Download a plan (or ?revision=N) as a PDF in the internal, donor or public edition."""
     workplan = get_full_workplan_or_404(workplan_id, current_user)
     try:
-        options = parse_export_options(request.args.get("profile"), request.args.get("revision"), request.args.get("annexes"))
+        args = request.args
+        options = parse_export_options(args.get("profile"), args.get("revision"), args.get("annexes"))
         pdf = export_workplan(workplan, current_user, options)
     except InvalidExportOptions:
         abort(400)
@@ -64,11 +65,9 @@ def workplan_pdf(workplan_id: int):
 
 
 @bp.route("/review/pack", methods=["GET", "POST"])
-@login_required
+@access("hq")
 def meeting_pack():
     """HQ picks plans and downloads them as one PDF for a steering-committee meeting."""
-    if not can_review(current_user):
-        abort(403)
     candidates = pack_candidates(current_user)
     form = MeetingPackForm()
     form.workplan_ids.choices, defaults = pack_choices(candidates)

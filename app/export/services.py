@@ -3,8 +3,6 @@
 import re
 from dataclasses import dataclass
 
-from app.export.templating import render_print_template
-
 from app.audit import record_event
 from app.auth.models import User
 from app.export.cache import cache_key, pdf_cache
@@ -12,6 +10,7 @@ from app.export.document import build_plan_document
 from app.export.profiles import Profile, apply_profile, get_profile
 from app.export.queries import review_threads, revisions_of, theme_order
 from app.export.rendering import render_pdf
+from app.export.templating import render_print_template
 from app.review.comments import SECTIONS as COMMENT_SECTIONS
 from app.review.diff import diff_snapshots
 from app.review.models import Revision
@@ -55,7 +54,7 @@ def parse_export_options(profile: str | None, revision: str | int | None, annexe
         raise InvalidExportOptions("Unknown export profile.")
     number = None
     if revision not in (None, ""):
-        if not str(revision).isdigit() or int(revision) < 1:
+        if not re.fullmatch(r"[0-9]{1,9}", str(revision)) or int(revision) < 1:
             raise InvalidExportOptions("A revision is a positive whole number.")
         number = int(revision)
     return ExportOptions(chosen, number, (annexes or "1").strip().lower() not in FALSE_WORDS)

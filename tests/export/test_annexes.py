@@ -30,7 +30,7 @@ def test_the_review_log_prints_threads_with_resolution(small_plan, pk_officer, h
     db.session.commit()
 
     html = html_for(small_plan)
-    log = html.split('id="p%d-review-log"' % small_plan.id)[1]
+    log = html.split(f'id="p{small_plan.id}-review-log"')[1]
     assert "Activity plan — Activity 3.1.1" in log
     assert "reviewer · 3 February 2026" in log
     assert "Blocking" in log

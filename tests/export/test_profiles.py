@@ -9,6 +9,9 @@ from app.review.models import Comment
 from app.review.snapshots import snapshot_workplan
 from tests.export.pdf import page_texts, squash
 
+# The printed result does not depend on the database backend: SQLite only.
+pytestmark = pytest.mark.parametrize("database_settings", ["sqlite"], indirect=True)
+
 SHELTER = "Safe house, 12 Garden Road, Lahore"
 
 

@@ -143,3 +143,18 @@ def test_an_officer_of_the_country_who_did_not_write_the_plan_may_download_it(sm
     colleague = factories.make_user("colleague.pk@example.org", "officer", ["PK"])
     db.session.commit()
     assert sign_in(colleague).get(f"/workplans/{small_plan.id}/export.pdf").status_code == 200
+
+
+def test_when_every_render_slot_stays_busy_the_download_answers_503(app, small_plan, pk_officer, sign_in):
+    from app.export.rendering import RENDER_SLOTS
+
+    app.config["PDF_RENDER_WAIT"] = 0.05
+    client = sign_in(pk_officer)
+    taken = [RENDER_SLOTS.acquire(timeout=1) for _ in range(2)]
+    try:
+        assert all(taken)
+        assert client.get(f"/workplans/{small_plan.id}/export.pdf").status_code == 503
+    finally:
+        for _ in taken:
+            RENDER_SLOTS.release()
+    assert client.get(f"/workplans/{small_plan.id}/export.pdf").status_code == 200

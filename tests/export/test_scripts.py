@@ -7,6 +7,9 @@ from app.export.services import gather_print_inputs, parse_export_options, rende
 from app.extensions import db
 from tests.export.pdf import fonts, run, squash
 
+# The printed result does not depend on the database backend: SQLite only.
+pytestmark = pytest.mark.parametrize("database_settings", ["sqlite"], indirect=True)
+
 ARABIC = "خطة العمل الوطنية لمكافحة الاتجار بالبشر 2025–2026 UNODC"
 PERSIAN = "برنامه کاری ملی برای مبارزه با قاچاق انسان"
 URDU = "انسانی اسمگلنگ کے خلاف قومی منصوبہ اور متاثرین کی مدد"

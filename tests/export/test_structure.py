@@ -1,4 +1,8 @@
-"""The printed plan reads like the document HQ signs: sections in order, real page numbers, the watermark."""
+"""The printed plan reads like the document HQ signs: sections in order, real page numbers, the watermark.
+
+The page layout does not depend on the database, so these run on SQLite only; the queries behind
+a download run on both backends in test_routes and test_pack.
+"""
 
 from datetime import UTC, datetime
 
@@ -7,6 +11,8 @@ import pytest
 from app.extensions import db
 from app.workplans.models import WorkplanStatus
 from tests.export.pdf import bookmarks, contents_entries, page_texts, rotated_words, squash
+
+pytestmark = pytest.mark.parametrize("database_settings", ["sqlite"], indirect=True)
 
 SECTIONS = [
     "1. Summary",
@@ -57,9 +63,11 @@ def test_sections_are_in_order_and_the_contents_give_the_pages_they_start_on(dem
         assert all(squash(title) not in squash(text) for text in texts[2 : page - 1]), f"{title} printed before page {page}"
 
 
-def test_every_page_says_page_x_of_y_and_carries_the_running_header(demo_plan, download):
-    texts = page_texts(download(demo_plan))
+def test_every_page_says_page_x_of_y_and_a_draft_is_watermarked_on_every_page(demo_plan, download):
+    data = download(demo_plan)
+    texts = page_texts(data)
     total = len(texts)
+    assert rotated_words(data, "DRAFT") == list(range(1, total + 1))
     assert total >= 15
     for number, text in enumerate(texts, start=1):
         assert f"Page {number} of {total}" in text, number
@@ -84,27 +92,22 @@ def test_every_activity_and_indicator_of_the_plan_is_printed(demo_plan, download
     assert squash("EUR 820,000") in printed
 
 
-def test_a_draft_is_watermarked_on_every_page(demo_plan, download):
-    data = download(demo_plan)
-    assert rotated_words(data, "DRAFT") == list(range(1, len(page_texts(data)) + 1))
-
-
 @pytest.mark.parametrize("status", [WorkplanStatus.SUBMITTED, WorkplanStatus.CHANGES_REQUESTED])
-def test_a_plan_under_review_is_watermarked_too(demo_plan, download, status):
-    demo_plan.status = status
+def test_a_plan_under_review_is_watermarked_too(small_plan, download, status):
+    small_plan.status = status
     db.session.commit()
-    data = download(demo_plan, "?annexes=0")
+    data = download(small_plan)
     assert len(rotated_words(data, "DRAFT")) == len(page_texts(data))
     assert status.label.upper() in page_texts(data)[0]
 
 
-def test_an_approved_plan_has_no_watermark_and_names_its_approval(demo_plan, download, hq_user):
-    demo_plan.status = WorkplanStatus.APPROVED
-    demo_plan.approved_at = datetime(2026, 3, 12, 9, 30, tzinfo=UTC)
-    demo_plan.approved_by_id = hq_user.id
-    demo_plan.approved_revision_number = 1
+def test_an_approved_plan_has_no_watermark_and_names_its_approval(small_plan, download, hq_user):
+    small_plan.status = WorkplanStatus.APPROVED
+    small_plan.approved_at = datetime(2026, 3, 12, 9, 30, tzinfo=UTC)
+    small_plan.approved_by_id = hq_user.id
+    small_plan.approved_revision_number = 1
     db.session.commit()
-    data = download(demo_plan)
+    data = download(small_plan)
     texts = page_texts(data)
     assert rotated_words(data, "DRAFT") == []
     assert not any("DRAFT" in text for text in texts)

@@ -128,17 +128,50 @@
     window.addEventListener("pagehide", function () { saveInBackground(true); });
   }
 
+  /* A table wider than the screen scrolls inside its wrapper: while it does, make the wrapper a
+     named region that takes the focus, so keyboard users can scroll it with the arrow keys. */
+  function nameOf(wrap) {
+    var caption = wrap.querySelector("caption");
+    if (caption) { return caption.textContent.trim(); }
+    for (var node = wrap; node && node !== document.body; node = node.previousElementSibling || node.parentElement) {
+      if (node !== wrap && /^(H[1-4]|LEGEND)$/.test(node.tagName)) { return node.textContent.trim(); }
+    }
+    return "Table";
+  }
+
+  function markScrollableTables() {
+    Array.prototype.forEach.call(document.querySelectorAll(".table-wrap"), function (wrap) {
+      var scrolls = wrap.scrollWidth > wrap.clientWidth + 1;
+      if (scrolls && !wrap.hasAttribute("tabindex")) {
+        wrap.setAttribute("tabindex", "0");
+        wrap.setAttribute("role", "region");
+        wrap.setAttribute("aria-label", nameOf(wrap));
+      } else if (!scrolls && wrap.getAttribute("role") === "region") {
+        wrap.removeAttribute("tabindex");
+        wrap.removeAttribute("role");
+        wrap.removeAttribute("aria-label");
+      }
+    });
+  }
+
   function init(root) {
     var form = root.querySelector("[data-step-form]");
     if (form && !form.dataset.enhanced) {
       form.dataset.enhanced = "1";
       enhanceRows(form);
     }
+    markScrollableTables();
   }
 
   document.addEventListener("DOMContentLoaded", function () {
     init(document);
     focusErrors(document);
     startAutosave();
+    var pending = false;
+    window.addEventListener("resize", function () {
+      if (pending) { return; }
+      pending = true;
+      window.requestAnimationFrame(function () { pending = false; markScrollableTables(); });
+    });
   });
 })();

@@ -1,0 +1,1 @@
+"""The bounded load test behind `make load`."""

@@ -1,0 +1,72 @@
+"""The app served for a real browser: a Werkzeug server on 127.0.0.1 in a thread, over a SQLite file."""
+
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import TypeVar
+
+from flask import Flask
+from werkzeug.serving import WSGIRequestHandler, make_server
+
+from app import create_app
+from app.catalogue.seeding import seed_catalogue
+from app.demo import create_demo_data
+from app.extensions import db
+from tests import factories
+
+T = TypeVar("T")
+
+
+class _QuietHandler(WSGIRequestHandler):
+    """No access log line per request; errors are still logged."""
+
+    def log_request(self, *args, **kwargs) -> None:
+        pass
+
+
+class LiveServer:
+    """One app and its database, served on a free port of the loopback interface until stop()."""
+
+    def __init__(self, database_path: Path, **settings):
+        self.app: Flask = create_app(
+            "testing",
+            SQLALCHEMY_DATABASE_URI=f"sqlite:///{database_path}",
+            # The browser posts real forms: the CSRF token is checked as in production.
+            WTF_CSRF_ENABLED=True,
+            **settings,
+        )
+        self._server = make_server("127.0.0.1", 0, self.app, threaded=True, request_handler=_QuietHandler)
+        self.url = f"http://127.0.0.1:{self._server.server_port}"
+        self._thread = threading.Thread(target=self._server.serve_forever, name="live-server", daemon=True)
+
+    def seed(self) -> None:
+        """Tables, the catalogue, the demo accounts (password factories.PASSWORD) and the Pakistan demo plan."""
+        self.run(_seed)
+
+    def run(self, work: Callable[[], T]) -> T:
+        """Run work() in an application context of the served app, committing what it flushed."""
+        with self.app.app_context():
+            try:
+                result = work()
+                db.session.commit()
+                return result
+            finally:
+                db.session.remove()
+
+    def start(self) -> "LiveServer":
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+        self._thread.join(timeout=10)
+        with self.app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+
+
+def _seed() -> None:
+    db.create_all()
+    seed_catalogue()
+    create_demo_data(factories.PASSWORD)
