@@ -37,6 +37,9 @@ class Figures:
     lost_writes: int = 0
     # The machine's 1-minute load average around the run: other work on the box skews every figure.
     load_average: tuple[float, float] = (math.nan, math.nan)
+    # CPU seconds gunicorn used: what the app cost, whatever else ran on the machine.
+    server_cpu: float = math.nan
+    elapsed: float = math.nan
 
     @property
     def checks(self) -> list[tuple[str, str, bool]]:
@@ -57,7 +60,12 @@ class Figures:
         total = sum(self.requests.values())
         mix = ", ".join(f"{kind} {count}" for kind, count in self.requests.most_common())
         failed = ", ".join(f"{status}: {count}" for status, count in self.failed_statuses.most_common())
-        pdf = "not exported (no route)" if self.pdf_p95 is None else f"{self.pdf_p95:.0f} ms (checklist: <= {PDF_P95_MS} ms)"
+        if self.pdf_p95 is None:
+            pdf = "left out (no route, or --no-pdf)"
+        elif math.isnan(self.pdf_p95):
+            pdf = "no export in this run"
+        else:
+            pdf = f"{self.pdf_p95:.0f} ms (checklist: <= {PDF_P95_MS} ms)"
         lines = [
             f"== {self.backend}: {self.setup}",
             f"   requests           {total} ({mix})",
@@ -65,8 +73,8 @@ class Figures:
             f"   'database is locked' in the server log: {self.locked}",
             f"   saves acknowledged {self.acknowledged}, save_step audit lines {self.audited}",
             f"   PDF p95            {pdf}",
-            f"   machine load average before / after: {self.load_average[0]:.1f} / {self.load_average[1]:.1f}"
-            f" on {os.cpu_count()} CPUs",
+            f"   gunicorn CPU       {self.server_cpu:.0f} s, {self.server_cpu / self.elapsed:.2f} of {os.cpu_count()} CPUs"
+            f" on average; machine load average {self.load_average[0]:.1f} before, {self.load_average[1]:.1f} after",
         ]
         lines += [f"   {'ok    ' if met else 'MISSED'} {figure} (target {target})" for figure, target, met in self.checks]
         return "\n".join(lines)
@@ -80,14 +88,14 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[max(0, math.ceil(share * len(ordered)) - 1)]
 
 
-def measure(backend: str, options, results: dict, url: str, server_log: str, has_pdf: bool, load_average) -> Figures:
-    """Turn Locust's samples and the database's state into figures."""
+def measure(backend: str, options, results: dict, url: str, server_log: str, has_pdf: bool, machine: dict) -> Figures:
+    """Turn Locust's samples, the server's CPU time and the database's state into figures."""
     samples = results["samples"]
     figures = Figures(
         backend,
         f"{options.users} users, {options.duration} s, think time {options.wait} s, "
         f"gunicorn {options.workers} workers x {options.threads} threads",
-        load_average=load_average,
+        **machine,
     )
     by_kind: dict[str, list[float]] = {}
     for kind, milliseconds, status, failed, _ in samples:

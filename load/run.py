@@ -14,6 +14,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import time
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -69,9 +70,13 @@ def run(backend: str, options) -> Figures:
         try:
             server.start()
             print(f"[{backend}] {options.users} users for {options.duration} s on {server.base_url} ...", flush=True)
-            before = os.getloadavg()[0]
+            before, cpu, started = os.getloadavg()[0], server.cpu_seconds(), time.monotonic()
             _locust(server.base_url, folder, options, has_pdf)
-            load_average = (before, os.getloadavg()[0])
+            machine = {
+                "load_average": (before, os.getloadavg()[0]),
+                "server_cpu": server.cpu_seconds() - cpu,
+                "elapsed": time.monotonic() - started,
+            }
         finally:
             server.stop()
             log = options.logs / f"glo-act-load-{backend}-server.log"
@@ -79,7 +84,7 @@ def run(backend: str, options) -> Figures:
             print(f"[{backend}] server log: {log}", flush=True)
         results = json.loads((folder / "results.json").read_text())
         (options.logs / f"glo-act-load-{backend}-results.json").write_text(json.dumps(results))
-        return measure(backend, options, results, url, server.log(), has_pdf, load_average)
+        return measure(backend, options, results, url, server.log(), has_pdf, machine)
 
 
 def _longest_wait(options) -> int:

@@ -76,12 +76,20 @@ class Drafting:
 
     # Rows ------------------------------------------------------------------------------------------
     def add_row(self, scope: Page | Locator, button: str, row_id: str) -> Locator:
-        """Press an "Add …" button and return the new row; with JavaScript, focus lands in its first field."""
+        """Press an "Add …" button and return the new row.
+
+        With JavaScript the form is swapped in place (same address) and the focus lands in the new
+        row's first field; without it the server answers with the page scrolled to the new row.
+        """
+        before = self.page.url
         scope.get_by_role("button", name=button).last.click()
         row = self.page.locator(f"#{row_id}")
         expect(row).to_be_visible()
         if self.javascript:
             expect(row.locator("textarea, input:not([type=hidden]), select").first).to_be_focused()
+            assert self.page.url == before
+        else:
+            expect(self.page).to_have_url(re.compile(rf"[?&]added={row_id}#{row_id}$"))
         return row
 
     def remove_row(self, row: Locator, what: str, confirm: bool) -> None:

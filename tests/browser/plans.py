@@ -22,6 +22,7 @@ COMMENT = "The budget of this SOP activity looks low for four cities."
 
 
 def user(email: str) -> User:
+    """The account with this e-mail (the demo accounts of seeds/demo.yaml)."""
     return db.session.scalar(select(User).where(User.email == email))
 
 

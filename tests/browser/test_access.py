@@ -26,11 +26,12 @@ def test_journey_5_an_officer_of_another_country_gets_not_found(person, live_ser
     addresses = _addresses(plan_id)
 
     # The plan's own officer reaches every address (so the refusals below are about the person, not the URL).
-    own = person(plans.OFFICER, Journey("5-own-officer"))
+    journey = Journey("5-other-country")
+    own = person(plans.OFFICER, journey)
     for name, path in addresses.items():
         assert own.context.request.get(own.base_url + path, max_redirects=0).status in (200, 302), name
 
-    other = person(OTHER_OFFICER, Journey("5-other-country"))
+    other = person(OTHER_OFFICER, journey)
     page = other.page
     expect(page.get_by_role("link", name=plans.COMPACT_TITLE)).to_have_count(0)
     other.checkpoint("list without the plan")

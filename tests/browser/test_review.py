@@ -49,14 +49,14 @@ def test_journey_2_hq_comments_on_an_activity_and_requests_changes(person, live_
     hq.checkpoint("queue")
     row.get_by_role("link", name=plans.COMPACT_TITLE).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(plans.COMPACT_TITLE)
-    hq.checkpoint("overview (under review)")
+    hq.checkpoint("overview (under review)", full_page=False)
 
     # "Comment" beside the activity opens the form about that activity.
     page.locator(f'a.comment-link[href="?about=activity:{activity_id}#comment-form"]').click()
     form = page.locator("#comment-form")
     expect(form.get_by_label("About")).to_have_value(f"activity:{activity_id}")
     expect(form.get_by_label("About").locator("option:checked")).to_have_text("Activity 3.1.1")
-    hq.checkpoint("comment form about activity 3.1.1")
+    hq.checkpoint("comment form about activity 3.1.1", full_page=False, scroll_to=page.locator("#comments"))
     form.get_by_role("textbox", name="Comment").fill(plans.COMMENT)
     form.get_by_label(re.compile(r"^\s*Blocking")).check()
     form.get_by_role("button", name="Add comment").click()
@@ -64,14 +64,14 @@ def test_journey_2_hq_comments_on_an_activity_and_requests_changes(person, live_
     thread = page.locator("article.comment").filter(has_text=plans.COMMENT)
     expect(thread.locator(".comment__head")).to_contain_text("Activity 3.1.1")
     expect(thread.locator(".comment__head")).to_contain_text("Blocking")
-    hq.checkpoint("blocking comment added")
+    hq.checkpoint("blocking comment added", full_page=False, scroll_to=page.locator("#comments"))
 
     send_back = page.locator("form").filter(has=page.get_by_role("button", name="Request changes"))
     send_back.get_by_label("What should change").fill(NOTE)
     send_back.get_by_role("button", name="Request changes").click()
     expect(page.get_by_role("status").filter(has_text="sent back to its officers")).to_be_visible()
     expect(page.locator(".plan-meta .badge")).to_have_text("Changes requested")
-    hq.checkpoint("sent back")
+    hq.checkpoint("sent back", full_page=False)
 
     status, revisions, comments, *_ = _plan_state(live_server, plan_id)
     assert (status, revisions, comments) == (
@@ -96,7 +96,7 @@ def test_journey_3_officer_sees_the_comment_edits_and_resubmits(person, live_ser
     thread = page.locator("article.comment").filter(has_text=plans.COMMENT)
     expect(thread.locator(".comment__head")).to_contain_text("Activity 3.1.1")
     expect(thread.locator(".comment__head")).to_contain_text("Blocking")
-    officer.checkpoint("overview (changes requested)")
+    officer.checkpoint("overview (changes requested)", full_page=False, scroll_to=page.locator("#comments"))
 
     thread.get_by_label("Reply").fill("Raised to EUR 60,000 for the four cities.")
     thread.get_by_role("button", name="Reply").click()
@@ -147,14 +147,14 @@ def test_journey_4_hq_compares_resolves_approves_and_downloads_the_pdf(person, l
     page.get_by_role("link", name=plans.COMPACT_TITLE).click()
     # The open blocking comment holds approval back.
     expect(page.get_by_role("button", name="Approve", exact=True)).to_be_disabled()
-    hq.checkpoint("overview (approval blocked)")
+    hq.checkpoint("overview (approval blocked)", full_page=False, scroll_to=page.locator("#actions"))
     thread = page.locator("article.comment").filter(has_text=plans.COMMENT)
     thread.get_by_role("button", name="Mark resolved").click()
     expect(page.get_by_role("status").filter(has_text="Comment resolved.")).to_be_visible()
     page.get_by_role("button", name="Approve revision 2").click()
     expect(page.get_by_role("status").filter(has_text="Revision 2 is approved.")).to_be_visible()
     expect(page.locator(".plan-meta .badge")).to_have_text("Approved")
-    hq.checkpoint("approved")
+    hq.checkpoint("approved", full_page=False)
 
     with page.expect_download() as download_info:
         page.get_by_role("link", name="Download PDF").click()

@@ -82,6 +82,18 @@ class Server:
             _killpg(self.process.pid, signal.SIGKILL)
             self.process.wait(timeout=10)
 
+    def cpu_seconds(self) -> float:
+        """CPU time the master and its live workers have used so far."""
+        ticks = 0
+        for pid in (self.process.pid, *_children(self.process.pid)):
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            # utime and stime, fields 14 and 15 of proc(5), counted after the command name.
+            ticks += int(fields[11]) + int(fields[12])
+        return ticks / os.sysconf("SC_CLK_TCK")
+
     def kill_workers(self) -> None:
         """SIGKILL the worker processes only; the master starts new ones, as after an OOM kill."""
         for pid in _children(self.process.pid):
