@@ -76,9 +76,9 @@ class IsolatedClient(FlaskClient):
 
 
 @pytest.fixture
-def app(database_settings):
+def app(database_settings, tmp_path):
     """An app bound to an empty database with every table created."""
-    app = create_app("testing", **database_settings)
+    app = create_app("testing", **database_settings, PDF_CACHE_DIR=str(tmp_path / "pdf-cache"))
     app.test_client_class = IsolatedClient
     with app.app_context():
         _reset_schema()
