@@ -75,20 +75,21 @@
     if (status) { status.textContent = text; }
   }
 
+  /* Returns a promise that settles when the save (if any) is done. */
   function saveInBackground(closing) {
     var form = stepForm();
-    if (!form || !autosave.dirty || autosave.busy) { return; }
+    if (!form || !autosave.dirty) { return Promise.resolve(); }
+    if (autosave.busy) { return autosave.busy; }
     var data = new FormData(form);
     data.delete("action");
     autosave.dirty = false;
-    autosave.busy = true;
     var request = fetch(form.dataset.autosaveUrl, {
       method: "POST", body: data, credentials: "same-origin", keepalive: closing,
       headers: { "X-Requested-With": "fetch" }
     });
-    if (closing) { return; }
+    if (closing) { return Promise.resolve(); }
     showStatus("Saving…");
-    request.then(function (response) {
+    autosave.busy = request.then(function (response) {
       return response.json().then(function (body) { return { ok: response.ok, body: body }; });
     }).then(function (result) {
       if (result.ok && result.body.saved) {
@@ -105,6 +106,7 @@
       autosave.dirty = true;
       showStatus("Not saved yet (no connection?). Your text is still here; it will be saved when the link is back.");
     }).then(function () { autosave.busy = false; });
+    return autosave.busy;
   }
 
   function startAutosave() {
@@ -117,9 +119,29 @@
     document.addEventListener("change", function (event) {
       if (event.target.form === stepForm()) { autosave.dirty = true; }
     });
-    /* The form's own Save buttons post everything; nothing is left for the timer then. */
+    /* The form's own Save buttons post everything; nothing is left for the timer then. A save
+       still on its way would change the plan's version under the form: wait for it first. */
     document.addEventListener("submit", function (event) {
-      if (event.target === stepForm()) { autosave.dirty = false; }
+      var form = stepForm();
+      if (event.target !== form) { return; }
+      if (autosave.busy) {
+        event.preventDefault();
+        var submitter = event.submitter;
+        autosave.busy.then(function () { form.requestSubmit(submitter); });
+        return;
+      }
+      autosave.dirty = false;
+    });
+    /* Leaving the step by a link with unsaved changes: save first, then go. */
+    document.addEventListener("click", function (event) {
+      var link = event.target.closest("a[href]");
+      if (!link || !autosave.dirty || link.origin !== window.location.origin || link.target || link.hasAttribute("download")) { return; }
+      if (link.hash && link.pathname === window.location.pathname) { return; }
+      event.preventDefault();
+      saveInBackground(false).then(function () {
+        /* If it could not be saved, stay: the status line says why and the text is still here. */
+        if (!autosave.dirty) { window.location.href = link.href; }
+      });
     });
     window.setInterval(function () { saveInBackground(false); }, seconds * 1000);
     document.addEventListener("visibilitychange", function () {
@@ -145,7 +167,8 @@
       if (scrolls && !wrap.hasAttribute("tabindex")) {
         wrap.setAttribute("tabindex", "0");
         wrap.setAttribute("role", "region");
-        wrap.setAttribute("aria-label", nameOf(wrap));
+        /* Named after its table, but not exactly like the section around it (landmarks differ). */
+        wrap.setAttribute("aria-label", nameOf(wrap) + " (table)");
       } else if (!scrolls && wrap.getAttribute("role") === "region") {
         wrap.removeAttribute("tabindex");
         wrap.removeAttribute("role");
