@@ -4,7 +4,9 @@ from flask import has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
-SQLITE_BUSY_TIMEOUT_MS = 5000
+# Writers queue for the write lock this long before giving up; generous, since a save that waits
+# a few seconds under load is far better than one refused.
+SQLITE_BUSY_TIMEOUT_MS = 15000
 READ_ONLY_METHODS = {"GET", "HEAD", "OPTIONS"}
 
 

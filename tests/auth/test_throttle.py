@@ -5,6 +5,7 @@ import time
 import pytest
 
 from app.auth.passwords import password_problem
+from app.extensions import db
 from tests import factories
 
 
@@ -53,6 +54,8 @@ def test_the_throttle_holds_across_server_processes(app, client, users):
         "/login", data={"email": "off.af@example.org", "password": factories.PASSWORD},
         environ_base={"REMOTE_ADDR": "203.0.113.5"},
     )
+    with other_worker.app_context():
+        db.engine.dispose()
     assert response.status_code == 429
 
 
