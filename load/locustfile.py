@@ -69,7 +69,10 @@ class Officer(HttpUser):
 
     def page(self, path: str, name: str):
         """GET a page; return its form values, or None when it did not answer 200."""
-        with self.client.get(path, name=name, context={"kind": "page"}, catch_response=True) as response:
+        # A redirect (to sign-in) is no page view: it fails instead of being followed.
+        with self.client.get(
+            path, name=name, context={"kind": "page"}, allow_redirects=False, catch_response=True
+        ) as response:
             if response.status_code != 200:
                 response.failure(_why(response))
                 return None
@@ -146,7 +149,7 @@ class Officer(HttpUser):
             return
         with self.client.get(
             f"/workplans/{self.plan_id}/export.pdf", name="/workplans/[id]/export.pdf",
-            context={"kind": "pdf"}, catch_response=True,
+            context={"kind": "pdf"}, allow_redirects=False, catch_response=True,
         ) as response:
             if response.status_code != 200 or not response.content.startswith(b"%PDF"):
                 response.failure(_why(response))

@@ -19,7 +19,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from load.dataset import build_accounts
-from load.figures import Figures, measure
+from load.figures import RAMP_SECONDS, Figures, measure
 from tests.reliability.databases import app_for, postgres_database, prepare
 from tests.reliability.server import Server
 
@@ -57,34 +57,40 @@ def run(backend: str, options) -> Figures:
         folder = Path(folder)
         print(f"[{backend}] building {options.users} officers and plans ...", flush=True)
         accounts = prepare(url, lambda: build_accounts(options.users))
+        (folder / "accounts.json").write_text(json.dumps(accounts))
         with app_for(url) as app:
             has_pdf = not options.no_pdf and any(rule.rule == PDF_ROUTE for rule in app.url_map.iter_rules())
-        (folder / "accounts.json").write_text(json.dumps(accounts))
-        # The PDF cache stays in the throwaway folder, away from the instance folder.
-        server = Server(
-            url, folder / "server.log", workers=options.workers, threads=options.threads,
-            app_spec=f"app:create_app(PDF_CACHE_DIR={str(folder / 'pdf-cache')!r})", timeout=120,
-            # Idle connections outlive the think time, as behind a proxy: no reset races on reuse.
-            keep_alive=_longest_wait(options) + 5,
-        )
-        try:
-            server.start()
-            print(f"[{backend}] {options.users} users for {options.duration} s on {server.base_url} ...", flush=True)
-            before, cpu, started = os.getloadavg()[0], server.cpu_seconds(), time.monotonic()
-            _locust(server.base_url, folder, options, has_pdf)
-            machine = {
-                "load_average": (before, os.getloadavg()[0]),
-                "server_cpu": server.cpu_seconds() - cpu,
-                "elapsed": time.monotonic() - started,
-            }
-        finally:
-            server.stop()
-            log = options.logs / f"glo-act-load-{backend}-server.log"
-            log.write_text(server.log())
-            print(f"[{backend}] server log: {log}", flush=True)
+        machine, log = _serve_and_load(backend, url, folder, options, has_pdf)
         results = json.loads((folder / "results.json").read_text())
         (options.logs / f"glo-act-load-{backend}-results.json").write_text(json.dumps(results))
-        return measure(backend, options, results, url, server.log(), has_pdf, machine)
+        return measure(backend, options, results, url, log, has_pdf, machine)
+
+
+def _serve_and_load(backend: str, url: str, folder: Path, options, has_pdf: bool) -> tuple[dict, str]:
+    """Run gunicorn and Locust against it; return the server's CPU use and its log."""
+    # The PDF cache stays in the throwaway folder, away from the instance folder.
+    server = Server(
+        url, folder / "server.log", workers=options.workers, threads=options.threads,
+        app_spec=f"app:create_app(PDF_CACHE_DIR={str(folder / 'pdf-cache')!r})", timeout=120,
+        # Idle connections outlive the think time, as behind a proxy: no reset races on reuse.
+        keep_alive=_longest_wait(options) + 5, access_log=True,
+    )
+    try:
+        server.start()
+        print(f"[{backend}] {options.users} users for {options.duration} s on {server.base_url} ...", flush=True)
+        before, cpu, started = os.getloadavg()[0], server.cpu_seconds(), time.monotonic()
+        _locust(server.base_url, folder, options, has_pdf)
+        machine = {
+            "load_average": (before, os.getloadavg()[0]),
+            "server_cpu": server.cpu_seconds() - cpu,
+            "elapsed": time.monotonic() - started,
+        }
+    finally:
+        server.stop()
+        kept = options.logs / f"glo-act-load-{backend}-server.log"
+        kept.write_text(server.log())
+        print(f"[{backend}] server log: {kept}", flush=True)
+    return machine, server.log()
 
 
 def _longest_wait(options) -> int:
@@ -104,7 +110,7 @@ def _locust(base_url: str, folder: Path, options, has_pdf: bool) -> None:
     """Run Locust headless against the server; its own summary table goes to the console."""
     command = [
         sys.executable, "-m", "locust", "-f", str(ROOT / "load" / "locustfile.py"), "--headless",
-        "--users", str(options.users), "--spawn-rate", str(max(1, options.users // 10)),
+        "--users", str(options.users), "--spawn-rate", str(max(1, options.users // RAMP_SECONDS)),
         "--run-time", f"{options.duration}s", "--stop-timeout", "60", "--host", base_url,
         "--only-summary", "--loglevel", "WARNING",
     ]

@@ -13,6 +13,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 GUNICORN = Path(sys.executable).with_name("gunicorn")
 START_TIMEOUT_SECONDS = 30
+ACCESS_FORMAT = "access %(m)s %(U)s %(s)s %(D)s"
 
 
 def free_port() -> int:
@@ -27,7 +28,7 @@ class Server:
 
     def __init__(
         self, database_url: str, log_path: Path, workers: int = 1, threads: int = 1, preload: bool = False,
-        app_spec: str = "wsgi:app", timeout: int = 60, keep_alive: int = 2,
+        app_spec: str = "wsgi:app", timeout: int = 60, keep_alive: int = 2, access_log: bool = False,
     ):
         self.database_url = database_url
         self.log_path = log_path
@@ -35,6 +36,7 @@ class Server:
         # Preloaded, the master imports the app once and replaces a killed worker in a moment.
         self.preload = preload
         self.app_spec, self.timeout, self.keep_alive = app_spec, timeout, keep_alive
+        self.access_log = access_log
         self.port = free_port()
         self.base_url = f"http://127.0.0.1:{self.port}"
         self.process: subprocess.Popen | None = None
@@ -52,7 +54,10 @@ class Server:
             str(GUNICORN), "--bind", f"127.0.0.1:{self.port}", "--workers", str(self.workers),
             "--threads", str(self.threads), "--graceful-timeout", "2", "--timeout", str(self.timeout),
             "--keep-alive", str(self.keep_alive),
-            *(["--preload"] if self.preload else []), self.app_spec,
+            *(["--preload"] if self.preload else []),
+            # One line per request: method, path, status and the time spent in the server (microseconds).
+            *(["--access-logfile", "-", "--access-logformat", ACCESS_FORMAT] if self.access_log else []),
+            self.app_spec,
         ]
         with open(self.log_path, "ab") as log:
             # A session of its own: one killpg reaches the master and every worker.
