@@ -199,7 +199,7 @@ def test_the_queue_lists_only_submitted_plans_oldest_first(client, hq):
     waiting = body_rows(page["queue-waiting"])
     assert [row[1] for row in waiting] == ["Afghan plan", "Iraqi plan"]
     now = utcnow()
-    for row, plan, revisions in zip(waiting, (afghan, iraqi), (2, 1)):
+    for row, plan, revisions in zip(waiting, (afghan, iraqi), (2, 1), strict=True):
         days = (now - plan.submitted_at).days
         assert row[0] == plan.country.name and row[2] == str(revisions)
         assert row[4] == f"{days} days"
@@ -297,7 +297,7 @@ def test_the_matrix_shows_each_objectives_budget_and_totals_that_add_up(client, 
     build_plans(23, users["hq"])
     objectives = list(db.session.scalars(select(Objective).order_by(Objective.number)))
     expected = {}
-    for code, plan in current_plans().items():
+    for plan in current_plans().values():
         budgets = {item.objective_id: sum((a.budget_eur for o in item.outputs for a in o.activities), Decimal(0))
                    for item in plan.objectives}
         expected[plan.country.name] = [budgets.get(objective.id) for objective in objectives]
