@@ -54,6 +54,8 @@ class Server:
             str(GUNICORN), "--bind", f"127.0.0.1:{self.port}", "--workers", str(self.workers),
             "--threads", str(self.threads), "--graceful-timeout", "2", "--timeout", str(self.timeout),
             "--keep-alive", str(self.keep_alive),
+            # Its default path is shared by every gunicorn of the user: parallel test runs would collide.
+            "--no-control-socket",
             *(["--preload"] if self.preload else []),
             # One line per request: method, path, status and the time spent in the server (microseconds).
             *(["--access-logfile", "-", "--access-logformat", ACCESS_FORMAT] if self.access_log else []),
