@@ -22,17 +22,10 @@ from app.workplans.models import (
     Workplan,
     WorkplanObjective,
 )
+from app.workplans.services import NARRATIVE_FIELDS
+from app.workplans.step_data import INDICATOR_FIELDS
 
-NARRATIVE_FIELDS = (
-    "summary", "context_situation", "context_legal", "context_gaps", "priorities",
-    "toc_if", "toc_and_if", "toc_then", "toc_because", "partnerships", "ownership",
-    "mel", "reporting_calendar", "sustainability",
-)
 MARKERS = {"gender": "is_gender_sensitive", "human_rights": "is_human_rights_based", "children": "is_child_sensitive"}
-INDICATOR_FIELDS = (
-    "description", "baseline_value", "baseline_year", "target_value", "target_year",
-    "source_of_verification", "assumptions",
-)
 
 
 def database_is_new() -> bool:
