@@ -1,9 +1,11 @@
 """Friendly error pages that say what to do, never a traceback."""
 
-from flask import Flask, render_template, request
+from flask import Flask, g, render_template, request
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException, SecurityError
 
+from app.database import DatabaseBusy, is_database_busy
 from app.extensions import db
 
 MESSAGES = {
@@ -25,6 +27,40 @@ def render_error(code: int, title: str | None = None, advice: str | None = None)
     return render_template("errors/error.html", code=code, title=title or default_title, advice=advice or default_advice), code
 
 
+# Posted fields that are not the user's words: never shown back.
+NOT_TYPED = {"csrf_token", "password", "new_password", "current_password", "confirm", "action", "lock_version"}
+BUSY_RETRY_SECONDS = 10
+
+
+def typed_text() -> list[tuple[str, str]]:
+    """The free text a refused POST carried, so the error page can give it back to copy."""
+    if request.method != "POST":
+        return []
+    return [
+        (name, value) for name, value in request.form.items(multi=True)
+        if value.strip() and name not in NOT_TYPED and not name.endswith(("-id", "_id", "password"))
+        and not value.isdigit()
+    ]
+
+
+def give_up_write() -> None:
+    """Drop a change the database was too busy to take; what the request still does only reads."""
+    db.session.rollback()
+    # Rendering the answer must not queue for the write lock again.
+    g.sqlite_write_lock = False
+
+
+def database_busy_page():
+    """503 for a change the database was too busy to take, with the user's text to copy."""
+    give_up_write()
+    body = render_template(
+        "errors/error.html", code=503, title="The server was too busy to save this",
+        advice="Nothing was changed. Copy your text below if you need it, go back and send it again in a moment.",
+        kept=typed_text(),
+    )
+    return body, 503, {"Retry-After": str(BUSY_RETRY_SECONDS)}
+
+
 def register_error_handlers(app: Flask) -> None:
     """Map HTTP errors and CSRF failures onto the error page."""
 
@@ -42,6 +78,13 @@ def register_error_handlers(app: Flask) -> None:
             "Your form expired",
             "For your security the form timed out. Go back, reload the page and send it again.",
         )
+
+    @app.errorhandler(DatabaseBusy)
+    @app.errorhandler(OperationalError)
+    def database_error(error):
+        if not is_database_busy(error):
+            raise error
+        return database_busy_page()
 
     @app.errorhandler(500)
     def server_error(error):

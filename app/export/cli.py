@@ -3,8 +3,14 @@
 import click
 from sqlalchemy import select
 
-from app.export.rendering import RendererBusy
-from app.export.services import InvalidExportOptions, RevisionNotFound, export_workplan, parse_export_options
+from app.export.rendering import RendererBusy, RenderFailed
+from app.export.services import (
+    InvalidExportOptions,
+    RevisionNotFound,
+    export_workplan,
+    parse_export_options,
+    record_export,
+)
 from app.extensions import db
 from app.workplans.models import Workplan
 from app.workplans.queries import full_plan_options
@@ -24,10 +30,11 @@ def export_pdf_command(workplan_id: int, output: str, revision: int | None, prof
         raise click.ClickException(f"There is no workplan {workplan_id}.")
     try:
         options = parse_export_options(profile, revision, "0" if no_annexes else "1")
-        pdf = export_workplan(workplan, None, options)
-    except (InvalidExportOptions, RevisionNotFound, RendererBusy) as error:
+        pdf = export_workplan(workplan, options)
+    except (InvalidExportOptions, RevisionNotFound, RendererBusy, RenderFailed) as error:
         db.session.rollback()
         raise click.ClickException(str(error)) from error
+    record_export(workplan, None, options, pdf)
     db.session.commit()
     with open(output, "wb") as file:
         file.write(pdf.data)

@@ -64,10 +64,11 @@ def pack_contents(workplans: list[Workplan], inputs: list[dict], profile_key: st
     }
 
 
-def build_meeting_pack(actor: User, workplans: list[Workplan], profile_key: str, annexes: bool) -> PdfFile:
+def build_meeting_pack(workplans: list[Workplan], profile_key: str, annexes: bool) -> PdfFile:
     """Print several plans as one PDF: pack cover, one status page per country, then each plan.
 
-    Raises EmptyPack when there is no plan to print, or RendererBusy. Flushes, never commits.
+    Raises EmptyPack when there is no plan to print, RendererBusy or RenderFailed. Only reads:
+    audit with record_pack.
     """
     if not workplans:
         raise EmptyPack("None of the chosen plans is available.")
@@ -81,9 +82,13 @@ def build_meeting_pack(actor: User, workplans: list[Workplan], profile_key: str,
         return render_documents(pages)
 
     data, rendered = cached_pdf("pack", {"contents": contents, "plans": inputs}, render)
-    record_event(
-        "review.pack", actor=actor, profile=options.profile.key, annexes=annexes,
-        workplan_ids=[workplan.id for workplan in workplans], cached=not rendered,
-    )
     filename = f"GLOACT-meeting-pack-{date.today():%Y-%m-%d}-{options.profile.key}.pdf"
     return PdfFile(filename, data, rendered)
+
+
+def record_pack(actor: User, workplan_ids: list[int], profile_key: str, annexes: bool, pdf: PdfFile) -> None:
+    """Write the audit line of a meeting pack. Flushes, never commits."""
+    record_event(
+        "review.pack", actor=actor, profile=profile_key, annexes=annexes,
+        workplan_ids=workplan_ids, cached=not pdf.rendered,
+    )

@@ -3,18 +3,21 @@
 from flask import Response, abort, render_template, request
 from flask_login import current_user
 
+from app.core.errors import render_error
+from app.database import begin_reading, begin_writing
 from app.export import bp
 from app.export.diagram import diagram_svg
 from app.export.forms import MeetingPackForm
-from app.export.pack import EmptyPack, build_meeting_pack, pack_choices
+from app.export.pack import EmptyPack, build_meeting_pack, pack_choices, record_pack
 from app.export.queries import full_plans, pack_candidates
-from app.export.rendering import RendererBusy
+from app.export.rendering import RendererBusy, RenderFailed
 from app.export.services import (
     InvalidExportOptions,
     PdfFile,
     RevisionNotFound,
     export_workplan,
     parse_export_options,
+    record_export,
 )
 from app.export.text import bidi_dir, script_lang
 from app.extensions import db
@@ -45,6 +48,25 @@ def pdf_response(pdf: PdfFile) -> Response:
     )
 
 
+def render_unavailable(error: RendererBusy | RenderFailed) -> tuple[str, int, dict]:
+    """The 503 page for a PDF that could not be produced now, saying what to do."""
+    if isinstance(error, RendererBusy):
+        title, advice, retry = (
+            "Other PDFs are being printed",
+            "The server prints a few PDFs at a time and all of them are taken. Try again in a minute.",
+            30,
+        )
+    else:
+        title, advice, retry = (
+            "The PDF could not be produced",
+            f"{error} Your plan is not affected. Try again; for a very large plan, leave out the annexes "
+            "or print fewer plans at once. If it keeps failing, tell HQ.",
+            60,
+        )
+    body, status = render_error(503, title, advice)
+    return body, status, {"Retry-After": str(retry)}
+
+
 @bp.get("/workplans/<int:workplan_id>/export.pdf")
 @access("plan_viewer")
 def workplan_pdf(workplan_id: int):
@@ -53,13 +75,15 @@ def workplan_pdf(workplan_id: int):
     try:
         args = request.args
         options = parse_export_options(args.get("profile"), args.get("revision"), args.get("annexes"))
-        pdf = export_workplan(workplan, current_user, options)
+        pdf = export_workplan(workplan, options)
     except InvalidExportOptions:
         abort(400)
     except RevisionNotFound:
         abort(404)
-    except RendererBusy:
-        abort(503)
+    except (RendererBusy, RenderFailed) as error:
+        return render_unavailable(error)
+    begin_writing()
+    record_export(workplan, current_user, options, pdf)
     db.session.commit()
     return pdf_response(pdf)
 
@@ -68,21 +92,25 @@ def workplan_pdf(workplan_id: int):
 @access("hq")
 def meeting_pack():
     """HQ picks plans and downloads them as one PDF for a steering-committee meeting."""
+    # Printing takes seconds and only reads: other writers must not wait for it.
+    begin_reading()
     candidates = pack_candidates(current_user)
     form = MeetingPackForm()
     form.workplan_ids.choices, defaults = pack_choices(candidates)
     if request.method == "GET":
         form.workplan_ids.data = defaults
     if form.validate_on_submit():
+        plans = full_plans(current_user, form.workplan_ids.data)
         try:
-            pdf = build_meeting_pack(
-                current_user, full_plans(current_user, form.workplan_ids.data), form.profile.data, form.annexes.data
-            )
+            pdf = build_meeting_pack(plans, form.profile.data, form.annexes.data)
         except EmptyPack as error:
             form.workplan_ids.errors.append(str(error))
-        except RendererBusy:
-            abort(503)
+        except (RendererBusy, RenderFailed) as error:
+            return render_unavailable(error)
         else:
+            plan_ids = [plan.id for plan in plans]
+            begin_writing()
+            record_pack(current_user, plan_ids, form.profile.data, form.annexes.data, pdf)
             db.session.commit()
             return pdf_response(pdf)
     return render_template("export/pack_form.html", form=form, candidates=candidates)

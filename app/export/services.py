@@ -212,15 +212,19 @@ def cached_pdf(kind: str, inputs, render) -> tuple[bytes, bool]:
     return data, True
 
 
-def export_workplan(workplan: Workplan, actor: User | None, options: ExportOptions) -> PdfFile:
-    """Print a plan (or one of its revisions) as a PDF, from the cache when unchanged, and audit it.
+def export_workplan(workplan: Workplan, options: ExportOptions) -> PdfFile:
+    """Print a plan (or one of its revisions) as a PDF, from the cache when unchanged.
 
-    Raises RevisionNotFound, or RendererBusy when no render slot frees up in time. Flushes, never commits.
+    Raises RevisionNotFound, RendererBusy or RenderFailed. Only reads: audit with record_export.
     """
     inputs = gather_print_inputs(workplan, options)
     data, rendered = cached_pdf("plan", inputs, lambda: render_pdf(render_plan_html(inputs)))
+    return PdfFile(export_filename(workplan, inputs, options), data, rendered)
+
+
+def record_export(workplan: Workplan, actor: User | None, options: ExportOptions, pdf: PdfFile) -> None:
+    """Write the audit line of a download. Flushes, never commits."""
     record_event(
         "workplan.export", actor=actor, workplan=workplan, obj=workplan,
-        profile=options.profile.key, revision=options.revision, annexes=options.annexes, cached=not rendered,
+        profile=options.profile.key, revision=options.revision, annexes=options.annexes, cached=not pdf.rendered,
     )
-    return PdfFile(export_filename(workplan, inputs, options), data, rendered)

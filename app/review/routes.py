@@ -5,6 +5,7 @@ from flask_login import current_user
 from sqlalchemy import update
 
 from app.core.errors import render_error
+from app.database import begin_writing
 from app.db import utcnow
 from app.errors import IncompleteWorkplan, InvalidTransition, NotAllowed, RefusedChange, StaleRevision
 from app.extensions import db
@@ -223,6 +224,7 @@ def compare(workplan_id: int):
         abort(404)
     sections = diff_snapshots(old.snapshot, new.snapshot)
     if to_number == latest:
+        begin_writing()
         record_read(workplan, current_user, latest)
         db.session.commit()
     return render_template(
@@ -242,10 +244,11 @@ def notifications():
     """The signed-in user's notices; opening the page marks them read."""
     notices = notices_for(current_user)
     page = render_template("review/notifications.html", notices=notices)
-    for notice in notices:
-        if notice.read_at is None:
-            notice.read_at = utcnow()
-    db.session.commit()
+    unread = [notice.id for notice in notices if notice.read_at is None]
+    if unread:
+        begin_writing()
+        db.session.execute(update(Notification).where(Notification.id.in_(unread)).values(read_at=utcnow()))
+        db.session.commit()
     return page
 
 

@@ -3,9 +3,11 @@
 from flask import abort, flash, g, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import OperationalError
 
 from app.auth.carry import login_keeping_form
-from app.core.errors import render_error
+from app.core.errors import BUSY_RETRY_SECONDS, database_busy_page, give_up_write, render_error
+from app.database import DatabaseBusy, is_database_busy
 from app.errors import RefusedChange, StaleEdit
 from app.extensions import db
 from app.permissions import access, can_create_workplan, can_edit_workplan
@@ -262,24 +264,44 @@ def expired_form(error):
     """An expired form on a step: show the text again with a fresh token instead of a bare 400."""
     if not current_user.is_authenticated:
         return login_keeping_form(request.path)
-    if request.endpoint != "workplans.step":
-        return render_error(400, "Your form expired", "Go back, reload the page and send it again.")
+    page = _posted_step_again(
+        400,
+        "Your page was open for a long time and its security check expired. Nothing is lost: "
+        "your text is below. Press Save again.",
+    )
+    return page or render_error(400, "Your form expired", "Go back, reload the page and send it again.")
+
+
+@bp.errorhandler(DatabaseBusy)
+@bp.errorhandler(OperationalError)
+def database_busy(error):
+    """A save the database was too busy to take: the step again with the text, or a JSON refusal."""
+    if not is_database_busy(error):
+        raise error
+    give_up_write()
+    if request.endpoint == "workplans.autosave":
+        return jsonify(saved=False, errors=["The server is busy; it will try again."]), 503, {
+            "Retry-After": str(BUSY_RETRY_SECONDS)
+        }
+    page = _posted_step_again(
+        503,
+        "The server was too busy to save this. Nothing is lost: your text is below. Press Save again in a moment.",
+    )
+    return (*page, {"Retry-After": str(BUSY_RETRY_SECONDS)}) if page else database_busy_page()
+
+
+def _posted_step_again(status: int, problem: str):
+    """The step a refused POST came from, filled with what was posted; None if it was no step form."""
+    if request.endpoint != "workplans.step" or request.method != "POST":
+        return None
     workplan = get_full_workplan_or_404(request.view_args["workplan_id"], current_user)
     step = get_step(request.view_args["step_key"])
     if step is None or step.form_class is None or not can_edit_workplan(current_user, workplan):
-        return render_error(400, "Your form expired", "Go back, reload the page and send it again.")
+        return None
     ctx = StepContext(workplan, current_user)
     form = step.form_class(formdata=request.form)
     step.prepare_form(form, ctx)
-    return _render_step(
-        workplan,
-        step,
-        form,
-        ctx,
-        status=400,
-        problem="Your page was open for a long time and its security check expired. Nothing is lost: "
-        "your text is below. Press Save again.",
-    )
+    return _render_step(workplan, step, form, ctx, status=status, problem=problem)
 
 
 @bp.context_processor

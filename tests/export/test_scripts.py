@@ -3,6 +3,7 @@
 import pytest
 
 from app.export import fetcher as fetcher_module
+from app.export import render_worker
 from app.export.services import gather_print_inputs, parse_export_options, render_plan_html
 from app.extensions import db
 from tests.export.pdf import fonts, run, squash
@@ -44,6 +45,9 @@ def test_fonts_are_the_bundled_noto_families_all_embedded_and_text_extracts(
 
     monkeypatch.setattr(fetcher_module.AssetOnlyFetcher, "fetch", spy)
     data = sign_in(pk_officer).get(f"/workplans/{multilingual_plan.id}/export.pdf").data
+    # The download renders in a separate process; the same job rendered here shows what the fetcher served.
+    html = render_plan_html(gather_print_inputs(multilingual_plan, parse_export_options(None, None, None)))
+    render_worker.render([html], strict=True)
 
     embedded = fonts(data, tmp_path)
     assert embedded and all(font["embedded"] for font in embedded)

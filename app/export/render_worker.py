@@ -1,0 +1,58 @@
+"""The PDF render process: WeasyPrint in a child of the web worker, at low priority and with a memory cap.
+
+The web worker starts it once (app.export.rendering) and sends it jobs over a pipe; it answers each
+with ("ok", pdf bytes) or ("error", exception). It imports nothing from Flask, so it stays small.
+"""
+
+import os
+import resource
+
+MEGABYTE = 1024 * 1024
+
+
+def limit_resources(memory_mb: int, niceness: int) -> None:
+    """Lower this process's CPU priority and cap its address space (0 MB: no cap)."""
+    if niceness:
+        os.nice(niceness)
+    if memory_mb:
+        cap = memory_mb * MEGABYTE
+        resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
+
+
+def render(pages_html: list[str], strict: bool) -> bytes:
+    """Render one or more HTML documents and return them as one PDF (the first one's metadata)."""
+    import weasyprint
+    from weasyprint.text.fonts import FontConfiguration
+
+    from app.export.fetcher import AssetOnlyFetcher
+
+    fetcher, fonts = AssetOnlyFetcher(strict=strict), FontConfiguration()
+    documents = [
+        weasyprint.HTML(string=html, base_url=None, url_fetcher=fetcher).render(font_config=fonts)
+        for html in pages_html
+    ]
+    combined = documents[0] if len(documents) == 1 else documents[0].copy(
+        [page for document in documents for page in document.pages]
+    )
+    return combined.write_pdf()
+
+
+def serve(connection, memory_mb: int, niceness: int) -> None:
+    """Answer render jobs until the web worker closes the pipe."""
+    limit_resources(memory_mb, niceness)
+    import weasyprint  # noqa: F401 - loaded once, before the first job, not during it
+    while True:
+        try:
+            pages_html, strict = connection.recv()
+        except (EOFError, OSError):
+            return
+        try:
+            answer = ("ok", render(pages_html, strict))
+        except MemoryError:
+            answer = ("error", MemoryError(f"The render needed more than {memory_mb} MB."))
+        except Exception as error:  # noqa: BLE001 - every failure goes back to the caller
+            answer = ("error", error)
+        try:
+            connection.send(answer)
+        except Exception:  # noqa: BLE001 - an exception that does not pickle goes back as text
+            connection.send(("error", RuntimeError(repr(answer[1])[:500])))
