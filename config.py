@@ -31,6 +31,15 @@ class Config:
 
     # The step editor saves unsaved changes in the background this often.
     AUTOSAVE_SECONDS = 30
+    # SQLite: how long a writer queues for the write lock before the user gets "busy, try again"
+    # (a save that waits a few seconds under load is far better than one refused).
+    SQLITE_BUSY_TIMEOUT_MS = 15000
+    # PDF renders: how many at once for the whole server, how long a download waits for one, how
+    # long one may run and how much memory it may take (app/export/rendering.py).
+    PDF_RENDER_SLOTS = 1
+    PDF_RENDER_WAIT = 30
+    PDF_RENDER_TIMEOUT = 60
+    PDF_RENDER_MEMORY_MB = 1024
 
     # Sign-in throttling: failures per account and per address within a sliding window (seconds).
     LOGIN_THROTTLE_WINDOW = 60
@@ -89,7 +98,7 @@ class ProductionConfig(Config):
 
     @staticmethod
     def from_environment() -> dict:
-        """Settings read when the app starts: secrets, public host names, proxy hops."""
+        """Settings read when the app starts: secrets, public host names, proxy hops, PDF render slots."""
         hosts = [host.strip() for host in os.environ.get("TRUSTED_HOSTS", "").split(",") if host.strip()]
         return {
             "SECRET_KEY": os.environ["SECRET_KEY"],
@@ -97,6 +106,8 @@ class ProductionConfig(Config):
             "TRUSTED_HOSTS": hosts or None,
             # How many reverse proxies in front of the app set X-Forwarded-For and -Proto.
             "PROXY_HOPS": int(os.environ.get("PROXY_HOPS", "1")),
+            # PDF renders at once for the whole server: about half the CPU cores.
+            "PDF_RENDER_SLOTS": int(os.environ.get("PDF_RENDER_SLOTS", "1")),
         }
 
 

@@ -45,7 +45,7 @@ def register_extensions(app: Flask) -> None:
     login_manager.init_app(app)
     csrf.init_app(app)
     with app.app_context():
-        database.configure_engine(db.engine)
+        database.configure_engine(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
 
 
 def register_blueprints(app: Flask) -> None:

@@ -10,6 +10,7 @@ answers with 503 and the user's text (see app.core.errors and the step editor).
 """
 
 import threading
+from functools import partial
 
 from flask import g, has_request_context, request
 from sqlalchemy import event
@@ -18,9 +19,6 @@ from sqlalchemy.exc import OperationalError
 
 from app.extensions import db
 
-# Writers queue for the write lock this long before giving up; generous, since a save that waits
-# a few seconds under load is far better than one refused.
-SQLITE_BUSY_TIMEOUT_MS = 15000
 READ_ONLY_METHODS = {"GET", "HEAD", "OPTIONS"}
 PROCESS_WRITER = threading.Lock()
 HOLDS_PROCESS_WRITER = "glo_act_holds_process_writer"
@@ -37,12 +35,12 @@ def is_database_busy(error: BaseException) -> bool:
     )
 
 
-def configure_engine(engine: Engine) -> None:
-    """Apply per-connection settings the engine's dialect needs."""
+def configure_engine(engine: Engine, busy_timeout_ms: int) -> None:
+    """Apply per-connection settings the engine's dialect needs; writers wait busy_timeout_ms at most."""
     if engine.dialect.name != "sqlite":
         return
-    event.listen(engine, "connect", _configure_sqlite_connection)
-    event.listen(engine, "begin", _begin_sqlite_transaction)
+    event.listen(engine, "connect", partial(_configure_sqlite_connection, busy_timeout_ms))
+    event.listen(engine, "begin", partial(_begin_sqlite_transaction, busy_timeout_ms / 1000))
     event.listen(engine, "commit", _release_process_writer)
     event.listen(engine, "rollback", _release_process_writer)
     # A connection handed back to the pool never keeps the lock, whatever happened to it.
@@ -69,10 +67,10 @@ def begin_reading() -> None:
     g.sqlite_write_lock = False
 
 
-def _configure_sqlite_connection(dbapi_connection, connection_record) -> None:
+def _configure_sqlite_connection(busy_timeout_ms: int, dbapi_connection, connection_record) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+    cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
     # In-memory databases cannot use WAL; they answer "memory" and that is fine.
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
@@ -86,7 +84,7 @@ def _takes_write_lock() -> bool:
     return request.method not in READ_ONLY_METHODS if chosen is None else chosen
 
 
-def _begin_sqlite_transaction(connection) -> None:
+def _begin_sqlite_transaction(timeout_seconds: float, connection) -> None:
     """Writing requests queue for the process's writer lock, then take SQLite's with BEGIN IMMEDIATE.
 
     Everything else keeps the driver's own behaviour: reads outside a transaction, and an
@@ -94,7 +92,7 @@ def _begin_sqlite_transaction(connection) -> None:
     """
     if not _takes_write_lock():
         return
-    if not PROCESS_WRITER.acquire(timeout=SQLITE_BUSY_TIMEOUT_MS / 1000):
+    if not PROCESS_WRITER.acquire(timeout=timeout_seconds):
         raise DatabaseBusy("The database stayed busy with other changes.")
     connection.info[HOLDS_PROCESS_WRITER] = True
     try:

@@ -68,10 +68,14 @@ def run(backend: str, options) -> Figures:
 
 def _serve_and_load(backend: str, url: str, folder: Path, options, has_pdf: bool) -> tuple[dict, str]:
     """Run gunicorn and Locust against it; return the server's CPU use and its log."""
-    # The PDF cache stays in the throwaway folder, away from the instance folder.
+    # The PDF cache and render slots stay in the throwaway folder, away from the instance folder.
+    app_spec = (
+        f"app:create_app(PDF_CACHE_DIR={str(folder / 'pdf-cache')!r}, "
+        f"PDF_RENDER_LOCK_DIR={str(folder / 'render-slots')!r})"
+    )
     server = Server(
         url, folder / "server.log", workers=options.workers, threads=options.threads,
-        app_spec=f"app:create_app(PDF_CACHE_DIR={str(folder / 'pdf-cache')!r})", timeout=120,
+        app_spec=app_spec, timeout=120,
         # Idle connections outlive the think time, as behind a proxy: no reset races on reuse.
         keep_alive=_longest_wait(options) + 5, access_log=True,
     )

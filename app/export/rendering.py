@@ -4,7 +4,7 @@ A render takes seconds of CPU in pure Python and a few hundred MB. Run in a web 
 hold the worker's interpreter lock and, across workers, take every core from page views. So:
 
 - each web worker keeps a render process (app.export.render_worker), started on first use and
-  reused, running at lower CPU priority (PDF_RENDER_NICE) with its address space capped
+  reused, running at lower CPU priority (nice 10) with its address space capped
   (PDF_RENDER_MEMORY_MB);
 - a render first takes one of PDF_RENDER_SLOTS file locks in PDF_RENDER_LOCK_DIR, shared by every
   worker process of the server, so at most that many renders run at once; a caller that waits
@@ -28,13 +28,8 @@ from flask import current_app
 
 from app.export import render_worker
 
-DEFAULTS = {
-    "PDF_RENDER_SLOTS": 1,
-    "PDF_RENDER_WAIT": 30,
-    "PDF_RENDER_TIMEOUT": 60,
-    "PDF_RENDER_MEMORY_MB": 1024,
-    "PDF_RENDER_NICE": 10,
-}
+# Page views must win the CPU from renders: the render process runs this much nicer.
+RENDER_NICENESS = 10
 POLL_SECONDS = (0.02, 0.25)
 
 
@@ -60,11 +55,10 @@ class Limits:
 
     @classmethod
     def from_config(cls, config) -> "Limits":
-        value = {key: config.get(key, default) for key, default in DEFAULTS.items()}
         lock_dir = config.get("PDF_RENDER_LOCK_DIR") or os.path.join(current_app.instance_path, "render-slots")
         return cls(
-            max(1, int(value["PDF_RENDER_SLOTS"])), float(value["PDF_RENDER_WAIT"]),
-            float(value["PDF_RENDER_TIMEOUT"]), int(value["PDF_RENDER_MEMORY_MB"]), int(value["PDF_RENDER_NICE"]),
+            max(1, int(config["PDF_RENDER_SLOTS"])), float(config["PDF_RENDER_WAIT"]),
+            float(config["PDF_RENDER_TIMEOUT"]), int(config["PDF_RENDER_MEMORY_MB"]), RENDER_NICENESS,
             Path(lock_dir), bool(config.get("PDF_STRICT_FETCHER", current_app.testing)),
         )
 
