@@ -34,9 +34,10 @@ class Config:
     # SQLite: how long a writer queues for the write lock before the user gets "busy, try again"
     # (a save that waits a few seconds under load is far better than one refused).
     SQLITE_BUSY_TIMEOUT_MS = 15000
-    # PDF renders: how many at once for the whole server, how long a download waits for one, how
-    # long one may run and how much memory it may take (app/export/rendering.py).
-    PDF_RENDER_SLOTS = 1
+    # PDF renders: how many at once for the whole server (about one per core: they run at lower
+    # priority, so page views go first), how long a download waits for one, how long one may run
+    # and how much memory it may take (app/export/rendering.py).
+    PDF_RENDER_SLOTS = 2
     PDF_RENDER_WAIT = 30
     PDF_RENDER_TIMEOUT = 60
     PDF_RENDER_MEMORY_MB = 1024
@@ -106,8 +107,9 @@ class ProductionConfig(Config):
             "TRUSTED_HOSTS": hosts or None,
             # How many reverse proxies in front of the app set X-Forwarded-For and -Proto.
             "PROXY_HOPS": int(os.environ.get("PROXY_HOPS", "1")),
-            # PDF renders at once for the whole server: about half the CPU cores.
-            "PDF_RENDER_SLOTS": int(os.environ.get("PDF_RENDER_SLOTS", "1")),
+            # PDF renders at once for the whole server: about the number of CPU cores (they run
+            # at lower priority, so page views still go first).
+            "PDF_RENDER_SLOTS": int(os.environ.get("PDF_RENDER_SLOTS", "2")),
         }
 
 

@@ -45,7 +45,7 @@ def _parse(argv):
     parser.add_argument("--duration", type=int, default=120, help="seconds of load, ramp-up included")
     parser.add_argument("--wait", default="5,15", help="think time between a user's actions, min,max seconds")
     parser.add_argument("--workers", type=int, default=3, help="gunicorn worker processes")
-    parser.add_argument("--threads", type=int, default=4, help="threads per gunicorn worker")
+    parser.add_argument("--threads", type=int, default=8, help="threads per gunicorn worker")
     parser.add_argument("--no-pdf", action="store_true", help="leave PDF exports out (to see their share of the load)")
     parser.add_argument("--logs", type=Path, default=Path(tempfile.gettempdir()), help="where server logs are kept")
     return parser.parse_args(argv)

@@ -83,48 +83,49 @@ def _notify_about(comment: Comment, workplan: Workplan, user: User) -> None:
 
 def add_comment(workplan: Workplan, user: User, anchor_key: str, body: str, is_blocking: bool = False) -> Comment:
     """Add a comment on a section or item; raises NotAllowed, or RefusedChange for an unknown anchor."""
-    if not can_comment(user, workplan):
-        raise NotAllowed("You cannot comment on this plan.")
+    _check_can_comment(user, workplan)
     anchor = {a.key: a for a in plan_anchors(workplan)}.get(anchor_key)
     if anchor is None:
         raise RefusedChange("Choose what the comment is about from the list.", field="about")
-    comment = Comment(
-        workplan_id=workplan.id,
-        author_id=user.id,
-        anchor_type=anchor.item_type,
-        anchor_id=anchor.item_id,
-        section=anchor.section,
-        body=body.strip(),
-        # Only HQ can hold up approval.
-        is_blocking=bool(is_blocking and user.is_hq),
-        revision_number=latest_revision_number(workplan) or None,
+    # Only HQ can hold up approval.
+    blocking = bool(is_blocking and user.is_hq)
+    return _post(
+        workplan, user, body, "comment.add", anchor.item_type, anchor.item_id, anchor.section,
+        is_blocking=blocking, audit={"blocking": blocking},
     )
-    db.session.add(comment)
-    db.session.flush()
-    record_event("comment.add", actor=user, workplan=workplan, obj=comment, blocking=comment.is_blocking)
-    _notify_about(comment, workplan, user)
-    return comment
 
 
 def reply_to_comment(parent: Comment, workplan: Workplan, user: User, body: str) -> Comment:
     """Reply in a comment's thread; raises NotAllowed."""
+    _check_can_comment(user, workplan)
+    return _post(
+        workplan, user, body, "comment.reply", parent.anchor_type, parent.anchor_id, parent.section,
+        parent_id=parent.id, audit={"parent_id": parent.id},
+    )
+
+
+def _check_can_comment(user: User, workplan: Workplan) -> None:
     if not can_comment(user, workplan):
         raise NotAllowed("You cannot comment on this plan.")
-    reply = Comment(
+
+
+def _post(workplan, user, body, action, anchor_type, anchor_id, section, audit, **fields) -> Comment:
+    """Store a comment or reply on the plan's latest revision, audit it and tell the people concerned."""
+    comment = Comment(
         workplan_id=workplan.id,
-        parent_id=parent.id,
         author_id=user.id,
-        anchor_type=parent.anchor_type,
-        anchor_id=parent.anchor_id,
-        section=parent.section,
+        anchor_type=anchor_type,
+        anchor_id=anchor_id,
+        section=section,
         body=body.strip(),
         revision_number=latest_revision_number(workplan) or None,
+        **fields,
     )
-    db.session.add(reply)
+    db.session.add(comment)
     db.session.flush()
-    record_event("comment.reply", actor=user, workplan=workplan, obj=reply, parent_id=parent.id)
-    _notify_about(reply, workplan, user)
-    return reply
+    record_event(action, actor=user, workplan=workplan, obj=comment, **audit)
+    _notify_about(comment, workplan, user)
+    return comment
 
 
 def can_resolve(user: User, comment: Comment, workplan: Workplan) -> bool:

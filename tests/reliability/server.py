@@ -90,9 +90,11 @@ class Server:
             self.process.wait(timeout=10)
 
     def cpu_seconds(self) -> float:
-        """CPU time the master and its live workers have used so far."""
+        """CPU time the master, its live workers and their PDF render processes have used so far."""
         ticks = 0
-        for pid in (self.process.pid, *_children(self.process.pid)):
+        workers = _children(self.process.pid)
+        renderers = [pid for worker in workers for pid in _children(worker)]
+        for pid in (self.process.pid, *workers, *renderers):
             try:
                 fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
             except OSError:
