@@ -38,7 +38,7 @@ class Config:
     # priority, so page views go first), how long a download waits for one, how long one may run
     # and how much memory it may take (app/export/rendering.py).
     PDF_RENDER_SLOTS = 2
-    PDF_RENDER_WAIT = 30
+    PDF_RENDER_WAIT = 60
     PDF_RENDER_TIMEOUT = 60
     PDF_RENDER_MEMORY_MB = 1024
 

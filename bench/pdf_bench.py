@@ -15,7 +15,7 @@ over four years) from the demo plan's text in a temporary SQLite database, then 
 Times are measured twice: wall clock, and the CPU time of this (single-threaded) process. On a
 shared machine other processes inflate wall times at random, so the ratios are computed from CPU
 time, which only counts the work of the render and the request; wall-clock figures are printed too.
-The render process runs at lower priority (nice 10), which makes no difference on an idle machine.
+The render process runs at the lowest priority (nice 19), which makes no difference on an idle machine.
 
 Run with `make bench` (or `.venv/bin/python bench/pdf_bench.py`); it takes two to three minutes.
 """

@@ -102,7 +102,8 @@ def measure(backend: str, options, results: dict, url: str, server_log: str, has
     figures = Figures(
         backend,
         f"{options.users} users, {options.duration} s, think time {options.wait} s, "
-        f"gunicorn {options.workers} workers x {options.threads} threads",
+        f"gunicorn {options.workers} workers x {options.threads} threads"
+        + (", cold start" if options.cold else ", after a warm-up pass"),
         **machine,
     )
     by_kind: dict[str, list[float]] = {}

@@ -14,15 +14,12 @@ from pathlib import Path
 
 from locust import HttpUser, between, events, task
 
+from load.warmup import STEPS as PAGE_STEPS
 from tests.pages import form_values
 
 ACCOUNTS = json.loads(Path(os.environ["LOAD_ACCOUNTS"]).read_text())
 WAIT_MIN, WAIT_MAX = (float(value) for value in os.environ.get("LOAD_WAIT", "5,15").split(","))
 PDF_ENABLED = os.environ.get("LOAD_PDF", "1") == "1"
-PAGE_STEPS = (
-    "basics", "context", "lessons", "objectives", "results", "activities",
-    "risks", "partnerships", "mel", "sustainability", "theory", "check",
-)
 # Plain text fields, so that the value a save acknowledged can be compared with the database.
 SAVE_TARGETS = (
     ("context", "context_situation"), ("context", "priorities"), ("partnerships", "ownership"),

@@ -1,8 +1,8 @@
 """`make load`: simulated officers against gunicorn on 127.0.0.1, once on SQLite and once on PostgreSQL.
 
 Each run builds a throwaway database (a temporary SQLite file, or a PostgreSQL database load_<pid>
-that is dropped afterwards), serves it with gunicorn, drives it with Locust, then prints the figures
-and exits 1 when a target is missed.
+that is dropped afterwards), serves it with gunicorn, warms it up (load/warmup.py; --cold skips
+that), drives it with Locust, then prints the figures and exits 1 when a target is missed.
 
     python -m load.run [--backend sqlite|postgresql|all] [--users 100] [--duration 120]
 """
@@ -20,6 +20,7 @@ from pathlib import Path
 
 from load.dataset import build_accounts
 from load.figures import RAMP_SECONDS, Figures, measure
+from load.warmup import warm_up
 from tests.reliability.databases import app_for, postgres_database, prepare
 from tests.reliability.server import Server
 
@@ -47,6 +48,7 @@ def _parse(argv):
     parser.add_argument("--workers", type=int, default=3, help="gunicorn worker processes")
     parser.add_argument("--threads", type=int, default=8, help="threads per gunicorn worker")
     parser.add_argument("--no-pdf", action="store_true", help="leave PDF exports out (to see their share of the load)")
+    parser.add_argument("--cold", action="store_true", help="measure from a cold server: no warm-up pass first")
     parser.add_argument("--logs", type=Path, default=Path(tempfile.gettempdir()), help="where server logs are kept")
     return parser.parse_args(argv)
 
@@ -81,6 +83,10 @@ def _serve_and_load(backend: str, url: str, folder: Path, options, has_pdf: bool
     )
     try:
         server.start()
+        if not options.cold:
+            accounts = json.loads((folder / "accounts.json").read_text())
+            count, seconds = warm_up(server.base_url, accounts, options.workers * options.threads)
+            print(f"[{backend}] warm-up (not measured): {count} page views and sign-ins in {seconds:.0f} s", flush=True)
         print(f"[{backend}] {options.users} users for {options.duration} s on {server.base_url} ...", flush=True)
         before, cpu, started = os.getloadavg()[0], server.cpu_seconds(), time.monotonic()
         _locust(server.base_url, folder, options, has_pdf)
