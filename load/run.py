@@ -81,6 +81,7 @@ def _serve_and_load(backend: str, url: str, folder: Path, options, has_pdf: bool
         # Idle connections outlive the think time, as behind a proxy: no reset races on reuse.
         keep_alive=_longest_wait(options) + 5, access_log=True,
     )
+    measured_from = 0
     try:
         server.start()
         if not options.cold:
@@ -88,6 +89,8 @@ def _serve_and_load(backend: str, url: str, folder: Path, options, has_pdf: bool
             count, seconds = warm_up(server.base_url, accounts, options.workers * options.threads)
             print(f"[{backend}] warm-up (not measured): {count} page views and sign-ins in {seconds:.0f} s", flush=True)
         print(f"[{backend}] {options.users} users for {options.duration} s on {server.base_url} ...", flush=True)
+        # The figures read the server log from here on: start-up and warm-up are not measured.
+        measured_from = len(server.log())
         before, cpu, started = os.getloadavg()[0], server.cpu_seconds(), time.monotonic()
         _locust(server.base_url, folder, options, has_pdf)
         machine = {
@@ -100,7 +103,7 @@ def _serve_and_load(backend: str, url: str, folder: Path, options, has_pdf: bool
         kept = options.logs / f"glo-act-load-{backend}-server.log"
         kept.write_text(server.log())
         print(f"[{backend}] server log: {kept}", flush=True)
-    return machine, server.log()
+    return machine, server.log()[measured_from:]
 
 
 def _longest_wait(options) -> int:

@@ -160,3 +160,18 @@ def test_a_meeting_pack_is_printed_without_keeping_other_writers_waiting(demo_pl
     assert response.status_code == 200 and response.data.startswith(b"%PDF")
     assert held_while_rendering == [False]
     assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "review.pack")) is not None
+
+
+def test_any_other_database_error_is_still_a_500_page(app, officer, monkeypatch):
+    from sqlalchemy.exc import OperationalError
+
+    from app.workplans import routes
+
+    def broken(user):
+        raise OperationalError("SELECT 1", {}, Exception("disk I/O error"))
+
+    monkeypatch.setattr(routes, "visible_workplans", broken)
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    response = officer.get("/workplans/")
+    assert response.status_code == 500
+    assert "Something went wrong on our side" in response.get_data(as_text=True)
