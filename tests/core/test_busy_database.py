@@ -125,17 +125,27 @@ def statements(app):
     event.remove(db.engine, "before_cursor_execute", remember)
 
 
+@pytest.fixture
+def lock_held_while(monkeypatch):
+    """Wrap a render function; the returned list says, per call, whether the writer lock was held."""
+
+    def spy_on(module, name: str) -> list[bool]:
+        held, original = [], getattr(module, name)
+
+        def spy(*args):
+            held.append(PROCESS_WRITER.locked())
+            return original(*args)
+
+        monkeypatch.setattr(module, name, spy)
+        return held
+
+    return spy_on
+
+
 def test_a_download_renders_without_the_write_lock_and_writes_its_audit_line_with_it(
-    officer, demo_plan, statements, monkeypatch
+    officer, demo_plan, statements, lock_held_while
 ):
-    held_while_rendering = []
-    render = export_services.render_pdf
-
-    def spy(html):
-        held_while_rendering.append(PROCESS_WRITER.locked())
-        return render(html)
-
-    monkeypatch.setattr(export_services, "render_pdf", spy)
+    held_while_rendering = lock_held_while(export_services, "render_pdf")
     assert officer.get(f"/workplans/{demo_plan.id}/export.pdf").status_code == 200
     assert held_while_rendering == [False]
     audit = next(i for i, sql in enumerate(statements) if sql.startswith("INSERT INTO audit_events"))
@@ -143,15 +153,8 @@ def test_a_download_renders_without_the_write_lock_and_writes_its_audit_line_wit
     assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "workplan.export")) is not None
 
 
-def test_a_meeting_pack_is_printed_without_keeping_other_writers_waiting(demo_plan, sign_in, monkeypatch):
-    held_while_rendering = []
-    render = pack_module.render_documents
-
-    def spy(pages):
-        held_while_rendering.append(PROCESS_WRITER.locked())
-        return render(pages)
-
-    monkeypatch.setattr(pack_module, "render_documents", spy)
+def test_a_meeting_pack_is_printed_without_keeping_other_writers_waiting(demo_plan, sign_in, lock_held_while):
+    held_while_rendering = lock_held_while(pack_module, "render_documents")
     hq = factories.make_user("hq@example.org", "hq")
     db.session.commit()
     reviewer = sign_in(hq)
