@@ -5,7 +5,9 @@ with ("ok", pdf bytes) or ("error", exception). It imports nothing from Flask, s
 """
 
 import os
+import pickle
 import resource
+import tempfile
 from functools import cache
 
 MEGABYTE = 1024 * 1024
@@ -46,22 +48,38 @@ def render(pages_html: list[str], strict: bool) -> bytes:
     return combined.write_pdf()
 
 
-def serve(connection, memory_mb: int, niceness: int) -> None:
-    """Answer render jobs until the web worker closes the pipe."""
+def serve(connection, memory_mb: int, niceness: int, scratch: str) -> None:
+    """Answer render jobs until the web worker closes the pipe; temporary files go to scratch."""
+    tempfile.tempdir = scratch
     limit_resources(memory_mb, niceness)
     import weasyprint  # noqa: F401 - loaded once, before the first job, not during it
-    while True:
+
+    try:
+        while (job := _receive(connection)) is not None:
+            connection.send(_answer(job, memory_mb))
+    finally:
+        # Drops the font configuration while the interpreter can still run its clean-up.
+        _fonts.cache_clear()
+
+
+def _receive(connection):
+    try:
+        return connection.recv()
+    except (EOFError, OSError):
+        return None
+
+
+def _answer(job, memory_mb: int) -> tuple:
+    pages_html, strict = job
+    try:
+        answer = ("ok", render(pages_html, strict))
+    except MemoryError:
+        answer = ("error", MemoryError(f"The render needed more than {memory_mb} MB."))
+    except Exception as error:  # noqa: BLE001 - every failure goes back to the caller
+        answer = ("error", error)
+    if answer[0] == "error":
         try:
-            pages_html, strict = connection.recv()
-        except (EOFError, OSError):
-            return
-        try:
-            answer = ("ok", render(pages_html, strict))
-        except MemoryError:
-            answer = ("error", MemoryError(f"The render needed more than {memory_mb} MB."))
-        except Exception as error:  # noqa: BLE001 - every failure goes back to the caller
-            answer = ("error", error)
-        try:
-            connection.send(answer)
+            pickle.dumps(answer[1])
         except Exception:  # noqa: BLE001 - an exception that does not pickle goes back as text
-            connection.send(("error", RuntimeError(repr(answer[1])[:500])))
+            answer = ("error", RuntimeError(repr(answer[1])[:500]))
+    return answer

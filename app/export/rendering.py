@@ -15,9 +15,13 @@ hold the worker's interpreter lock and, across workers, take every core from pag
 The waiting thread sleeps on a lock or a pipe and uses no CPU.
 """
 
+import atexit
 import fcntl
 import multiprocessing
+import multiprocessing.util  # registers its exit handler now, so that ours (below) runs before it
 import os
+import shutil
+import tempfile
 import threading
 import time
 from contextlib import contextmanager
@@ -99,10 +103,13 @@ class RenderProcess:
 
     def __init__(self, memory_mb: int, niceness: int):
         self.memory_mb, self.niceness, self.owner = memory_mb, niceness, os.getpid()
+        # The process's temporary files (WeasyPrint's copies of the fonts) go here, removed with it.
+        self.scratch = tempfile.mkdtemp(prefix="glo-act-render-")
         context = multiprocessing.get_context("spawn")
         self.connection, child_end = context.Pipe()
         self.process = context.Process(
-            target=render_worker.serve, args=(child_end, memory_mb, niceness), name="pdf-render", daemon=True
+            target=render_worker.serve, args=(child_end, memory_mb, niceness, self.scratch),
+            name="pdf-render", daemon=True,
         )
         self.process.start()
         child_end.close()
@@ -134,10 +141,19 @@ class RenderProcess:
 
     def stop(self) -> None:
         """Kill the process at once; a render in flight is abandoned."""
-        if self.owner == os.getpid() and self.process.is_alive():
-            self.process.kill()
-            self.process.join(5)
+        if self.owner == os.getpid():
+            if self.process.is_alive():
+                self.process.kill()
+                self.process.join(5)
+            shutil.rmtree(self.scratch, ignore_errors=True)
         self.connection.close()
+
+    def close(self) -> None:
+        """Let an idle process finish, killing it if it does not."""
+        self.connection.close()
+        if self.owner == os.getpid():
+            self.process.join(5)
+        self.stop()
 
 
 class RenderPool:
@@ -165,7 +181,7 @@ class RenderPool:
                 process = self._idle.pop()
                 if process.fits(limits):
                     return process
-                process.stop()
+                process.close()
         return RenderProcess(limits.memory_mb, limits.niceness)
 
     def pids(self) -> list[int]:
@@ -178,10 +194,12 @@ class RenderPool:
         with self._lock:
             idle, self._idle = self._idle, []
         for process in idle:
-            process.stop()
+            process.close()
 
 
 POOL = RenderPool()
+# Before multiprocessing terminates its children at exit, let idle renderers remove their font files.
+atexit.register(POOL.shutdown)
 
 
 def render_documents(pages_html: list[str]) -> bytes:

@@ -3,6 +3,7 @@
 import os
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -75,6 +76,8 @@ def test_a_render_over_its_time_limit_is_killed_and_the_next_one_gets_a_new_proc
     app.config["PDF_RENDER_TIMEOUT"] = 60
     assert download(officer, small_plan).status_code == 200
     assert old not in POOL.pids()
+    # The killed process's temporary files went with it: one scratch folder, the new process's.
+    assert len(list(Path(tempfile.gettempdir()).glob("glo-act-render-*"))) == 1
 
 
 def test_a_render_that_runs_out_of_memory_fails_cleanly_and_the_next_one_works(app, slots, officer, small_plan):

@@ -48,7 +48,10 @@ def test_fonts_are_the_bundled_noto_families_all_embedded_and_text_extracts(
     # The download renders in a separate process; the same job rendered here shows what the fetcher served.
     html = render_plan_html(gather_print_inputs(multilingual_plan, parse_export_options(None, None, None)))
     render_worker._fonts.cache_clear()
-    render_worker.render([html], strict=True)
+    try:
+        render_worker.render([html], strict=True)
+    finally:
+        render_worker._fonts.cache_clear()
 
     embedded = fonts(data, tmp_path)
     assert embedded and all(font["embedded"] for font in embedded)
