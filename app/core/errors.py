@@ -33,13 +33,16 @@ BUSY_RETRY_SECONDS = 10
 
 
 def typed_text() -> list[tuple[str, str]]:
-    """The free text a refused POST carried, so the error page can give it back to copy."""
+    """The sentences a refused POST carried (label, text), so the error page can give them back to copy.
+
+    Values without a space are ids, choices and tokens, not writing: they are left out.
+    """
     if request.method != "POST":
         return []
     return [
-        (name, value) for name, value in request.form.items(multi=True)
-        if value.strip() and name not in NOT_TYPED and not name.endswith(("-id", "_id", "password"))
-        and not value.isdigit()
+        (name.replace("_", " ").replace("-", " ").capitalize(), value)
+        for name, value in request.form.items(multi=True)
+        if name not in NOT_TYPED and not name.endswith("password") and any(c.isspace() for c in value.strip())
     ]
 
 
