@@ -7,6 +7,7 @@ with ("ok", pdf bytes) or ("error", exception). It imports nothing from Flask, s
 import os
 import pickle
 import resource
+import shutil
 import tempfile
 from functools import cache
 
@@ -58,8 +59,9 @@ def serve(connection, memory_mb: int, niceness: int, scratch: str) -> None:
         while (job := _receive(connection)) is not None:
             connection.send(_answer(job, memory_mb))
     finally:
-        # Drops the font configuration while the interpreter can still run its clean-up.
+        # Also when the web worker died: nobody else would remove the scratch folder then.
         _fonts.cache_clear()
+        shutil.rmtree(scratch, ignore_errors=True)
 
 
 def _receive(connection):

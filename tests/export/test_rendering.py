@@ -37,6 +37,11 @@ def officer(small_plan, pk_officer, sign_in):
     return sign_in(pk_officer)
 
 
+def scratch_folders() -> set[Path]:
+    """The render processes' scratch folders on this machine."""
+    return set(Path(tempfile.gettempdir()).glob("glo-act-render-*"))
+
+
 def download(client, plan):
     return client.get(f"/workplans/{plan.id}/export.pdf")
 
@@ -65,6 +70,7 @@ def test_the_render_process_is_reused(app, slots, officer, small_plan):
 def test_a_render_over_its_time_limit_is_killed_and_the_next_one_gets_a_new_process(app, slots, officer, small_plan):
     assert download(officer, small_plan).status_code == 200
     [old] = POOL.pids()
+    scratch_before = scratch_folders()
     app.config.update(PDF_RENDER_TIMEOUT=0.001, PDF_CACHE_DIR=str(slots.parent / "empty-cache"))
     response = download(officer, small_plan)
     assert response.status_code == 503
@@ -76,8 +82,10 @@ def test_a_render_over_its_time_limit_is_killed_and_the_next_one_gets_a_new_proc
     app.config["PDF_RENDER_TIMEOUT"] = 60
     assert download(officer, small_plan).status_code == 200
     assert old not in POOL.pids()
-    # The killed process's temporary files went with it: one scratch folder, the new process's.
-    assert len(list(Path(tempfile.gettempdir()).glob("glo-act-render-*"))) == 1
+    # The killed process's temporary files went with it; the new process has a folder of its own.
+    scratch_after = scratch_folders()
+    assert len(scratch_before - scratch_after) == 1
+    assert len(scratch_after - scratch_before) == 1
 
 
 def test_a_render_that_runs_out_of_memory_fails_cleanly_and_the_next_one_works(app, slots, officer, small_plan):
