@@ -2,11 +2,11 @@
 
 SQLite lets one writer in at a time. Requests that change data take the write lock when their
 transaction begins (BEGIN IMMEDIATE), so a stale read snapshot can never make them fail later.
-Within one server process they first queue on a threading lock, first come first served, so the
-threads of a worker do not race each other through SQLite's back-off sleeps (under load that race
-is what starves a writer past its timeout); only the few worker processes meet in SQLite's busy
-handler. A writer that still waits longer than the busy timeout gets DatabaseBusy, which the app
-answers with 503 and the user's text (see app.core.errors and the step editor).
+Within one server process they first wait on a threading lock, so the threads of a worker take
+turns instead of racing each other through SQLite's back-off sleeps (under load that race is what
+starved writers past their timeout); only the few worker processes meet in SQLite's busy handler.
+A writer that still waits longer than the busy timeout gets DatabaseBusy, which the app answers
+with 503 and the user's text (see app.core.errors and the step editor).
 """
 
 import threading
