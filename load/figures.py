@@ -5,12 +5,11 @@ import os
 from collections import Counter
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from app.extensions import db
-from app.review.models import AuditEvent
 from app.workplans.models import Workplan
-from tests.reliability.databases import app_for
+from tests.reliability.databases import app_for, saves_audited_per_plan
 
 # Targets from issue 6 and the reliability checklist, section (c).
 PAGE_P95_MS = 300
@@ -141,13 +140,7 @@ def _server_page_times(server_log: str) -> list[float]:
 def _count_lost_writes(figures: Figures, saves: dict[int, dict], url: str) -> None:
     """A write is lost when an acknowledged save has no audit line, or a field lacks its last acknowledged value."""
     with app_for(url):
-        audited = dict(
-            db.session.execute(
-                select(AuditEvent.workplan_id, func.count())
-                .where(AuditEvent.action == "workplan.save_step")
-                .group_by(AuditEvent.workplan_id)
-            ).all()
-        )
+        audited = saves_audited_per_plan()
         plans = {plan.id: plan for plan in db.session.scalars(select(Workplan).where(Workplan.id.in_(saves)))}
         for plan_id, record in saves.items():
             figures.acknowledged += record["acknowledged"]

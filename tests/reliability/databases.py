@@ -6,12 +6,13 @@ from contextlib import contextmanager
 from typing import TypeVar
 
 from flask_migrate import upgrade
-from sqlalchemy import create_engine, make_url, text
+from sqlalchemy import create_engine, func, make_url, select, text
 
 from app import create_app
 from app.catalogue.seeding import seed_catalogue
 from app.demo import create_demo_data
 from app.extensions import db
+from app.review.models import AuditEvent
 from config import DevelopmentConfig
 
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL")
@@ -56,3 +57,14 @@ def postgres_database(name: str, server_url: str | None = None) -> Iterator[str]
         with admin.connect() as connection:
             connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+def saves_audited_per_plan() -> dict[int, int]:
+    """How many `workplan.save_step` audit lines each plan has: one per acknowledged save, if none was lost."""
+    return dict(
+        db.session.execute(
+            select(AuditEvent.workplan_id, func.count())
+            .where(AuditEvent.action == "workplan.save_step")
+            .group_by(AuditEvent.workplan_id)
+        ).all()
+    )

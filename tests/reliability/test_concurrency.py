@@ -4,16 +4,15 @@ import os
 import threading
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from app.auth.models import Role
 from app.auth.services import countries_by_code, create_user
 from app.extensions import db
-from app.review.models import AuditEvent
 from app.workplans.models import Workplan
 from app.workplans.services import create_workplan
 from tests.reliability.browser import Browser
-from tests.reliability.databases import DEMO_PASSWORD, app_for, prepare
+from tests.reliability.databases import DEMO_PASSWORD, app_for, prepare, saves_audited_per_plan
 from tests.reliability.server import Server
 
 WRITERS = 20
@@ -108,13 +107,7 @@ def test_twenty_concurrent_writers_lose_nothing(empty_database_url, tmp_path):
     assert "Traceback" not in log
     assert [problem for writer in writers for problem in writer.problems] == []
     with app_for(empty_database_url):
-        audited = dict(
-            db.session.execute(
-                select(AuditEvent.workplan_id, func.count())
-                .where(AuditEvent.action == "workplan.save_step")
-                .group_by(AuditEvent.workplan_id)
-            ).all()
-        )
+        audited = saves_audited_per_plan()
         saved = {plan.id: plan for plan in db.session.scalars(select(Workplan).where(Workplan.id.in_(plan_ids.values())))}
         for writer in writers:
             assert len(writer.acknowledged) == SAVES
