@@ -24,6 +24,14 @@ def test_production_starts_with_secrets_and_never_allows_demo_data(monkeypatch):
     assert not app.debug
 
 
+def test_production_reads_the_number_of_pdf_render_slots_from_the_environment(monkeypatch):
+    monkeypatch.setenv("SECRET_KEY", "x" * 40)
+    monkeypatch.setenv("DATABASE_URL", "sqlite://")
+    assert create_app("production").config["PDF_RENDER_SLOTS"] == 2
+    monkeypatch.setenv("PDF_RENDER_SLOTS", "4")
+    assert create_app("production").config["PDF_RENDER_SLOTS"] == 4
+
+
 def test_development_defaults_to_sqlite_under_instance(monkeypatch):
     monkeypatch.delenv("DATABASE_URL", raising=False)
     app = create_app("development")
