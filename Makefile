@@ -5,9 +5,15 @@ FLASK  := $(VENV)/bin/flask
 PORT   ?= 5000
 export FLASK_APP := wsgi.py
 
-.PHONY: run test load install install-dev setup bench clean
+.PHONY: run test load install install-dev setup bench clean system-packages system-packages-test
 
-$(VENV)/bin/python:
+## Debian packages: installed when run as root, otherwise listed with what each is for.
+system-packages:
+	@bin/system-packages run
+system-packages-test:
+	@bin/system-packages test
+
+$(VENV)/bin/python: | system-packages
 	python3 -m venv $(VENV)
 	$(PYTHON) -m pip install --quiet --upgrade pip
 
@@ -19,8 +25,8 @@ $(VENV)/.installed-dev: requirements.txt requirements-dev.txt $(VENV)/.installed
 	$(PYTHON) -m pip install --quiet -r requirements-dev.txt
 	touch $@
 
-install: $(VENV)/.installed
-install-dev: $(VENV)/.installed-dev
+install: system-packages $(VENV)/.installed
+install-dev: system-packages-test $(VENV)/.installed-dev
 
 ## Migrate and seed the embedded SQLite database under instance/ (demo logins on a new database).
 setup: install
