@@ -13,6 +13,7 @@ Regenerate the file after a deliberate change with WRITE_AUTHZ_MATRIX=1, then re
 import os
 import shutil
 import sqlite3
+from collections.abc import Iterator
 from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
@@ -197,8 +198,8 @@ def _restore(world: World) -> None:
     shutil.copyfile(world.template, world.path)
 
 
-@pytest.fixture(scope="module")
-def world(tmp_path_factory):
+def open_world(tmp_path_factory) -> Iterator[World]:
+    """Build the saved database, sign everyone in, yield the world, and let go of the database at the end."""
     folder = tmp_path_factory.mktemp("matrix")
     path = folder / "world.db"
     app = create_app("testing", SQLALCHEMY_DATABASE_URI=f"sqlite:///{path}", PDF_CACHE_DIR=str(folder / "pdf"))
@@ -222,6 +223,11 @@ def world(tmp_path_factory):
     world.before = _dump(world)
     yield world
     _release(app)
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory):
+    yield from open_world(tmp_path_factory)
 
 
 def _step_body(world: World, action: str | None) -> MultiDict:
