@@ -151,6 +151,27 @@ def test_a_comment_of_another_plan_cannot_be_answered_or_resolved_through_this_p
     assert db.session.get(Comment, thread.id).resolved_at is not None
 
 
+def test_only_a_thread_takes_replies_and_is_resolved_never_a_reply_in_it(plans, users, sign_in):
+    """A reply sent to a reply would be stored where no page shows it; the request is refused instead."""
+    own, _ = plans
+    thread = Comment(workplan_id=own.id, author_id=users["hq"].id, anchor_type="section", section="summary",
+                     body="A thread.")
+    db.session.add(thread)
+    db.session.flush()
+    answer = Comment(workplan_id=own.id, author_id=users["hq"].id, anchor_type="section", section="summary",
+                     body="An answer.", parent_id=thread.id)
+    db.session.add(answer)
+    db.session.commit()
+    client = sign_in(users["hq"])
+    count = _count_comments()
+
+    assert client.post(f"/workplans/{own.id}/comments/{answer.id}/replies", data={"body": INTRUDER}).status_code == 404
+    assert client.post(f"/workplans/{own.id}/comments/{answer.id}/resolve").status_code == 404
+    db.session.expire_all()
+    assert _count_comments() == count
+    assert db.session.get(Comment, answer.id).resolved_at is None
+
+
 # --- revisions ----------------------------------------------------------------------------------
 
 
