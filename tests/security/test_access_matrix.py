@@ -5,8 +5,9 @@ Iraq. Another country's plan must answer 404, exactly like a plan that does not 
 
 Two kinds of cells. "<endpoint> <METHOD>": the status of an empty request (CSRF off).
 "<endpoint> POST valid": the status of a well-formed request, one an allowed user would send
-(valid form data, the current lock version, the right revision), and the tables it changed:
-a refused user must change nothing, so these cells check permission, not validation.
+(valid form data, the current lock version, the right revision), and how many rows of each table
+it changed: a refused user must change nothing, so these cells check permission, not validation.
+They run on SQLite only (a saved database file is restored before each request).
 Regenerate the file after a deliberate change with WRITE_AUTHZ_MATRIX=1, then read the diff.
 """
 
@@ -123,6 +124,7 @@ class World:
     app: object
     path: Path
     template: Path
+    emails: dict[str, str]
     cookies: dict[str, str]
     ids: dict[str, int]
     step_values: MultiDict
@@ -130,7 +132,7 @@ class World:
     before: dict | None = None
 
 
-def _build_world(app) -> tuple[dict[str, int], dict[str, str]]:
+def _build_world() -> tuple[dict[str, int], dict[str, str]]:
     """Everyone, a complete draft, a submitted and an approved plan of Pakistan, a comment, a proposed partner."""
     db.create_all()
     seed_catalogue()
@@ -205,7 +207,7 @@ def open_world(tmp_path_factory) -> Iterator[World]:
     app = create_app("testing", SQLALCHEMY_DATABASE_URI=f"sqlite:///{path}", PDF_CACHE_DIR=str(folder / "pdf"))
     app.test_client_class = IsolatedClient
     with app.app_context():
-        ids, emails = _build_world(app)
+        ids, emails = _build_world()
     cookies = {}
     for role, email in emails.items():
         client = app.test_client()
@@ -218,7 +220,7 @@ def open_world(tmp_path_factory) -> Iterator[World]:
     with closing(sqlite3.connect(path)) as source, closing(sqlite3.connect(template)) as copy:
         source.backup(copy)
     rules = {key: rule for key, rule, _ in ROUTES}
-    world = World(app, path, template, cookies, ids, step_values, rules)
+    world = World(app, path, template, emails, cookies, ids, step_values, rules)
     _restore(world)
     world.before = _dump(world)
     yield world

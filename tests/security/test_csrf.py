@@ -69,9 +69,8 @@ def _client(world, role: str | None):
 def _sign_in(world, client, role: str) -> None:
     """Sign in through the form, with this browser's own token."""
     token = _token(client, "/login")
-    email = {"officer_own": "own@example.org", "officer_other": "other@example.org", "hq": "hq@example.org",
-             "admin": "admin@example.org"}[role]
-    response = client.post("/login", data={"email": email, "password": factories.PASSWORD, "csrf_token": token})
+    data = {"email": world.emails[role], "password": factories.PASSWORD, "csrf_token": token}
+    response = client.post("/login", data=data)
     assert response.status_code == 302
 
 
