@@ -149,9 +149,11 @@ def comment(workplan_id: int):
 
 
 def _thread_or_404(workplan_id: int, comment_id: int):
+    """The plan and one of its threads; another plan's comment, or a reply inside a thread, is 404."""
     workplan = get_full_workplan_or_404(workplan_id, current_user)
     comment = db.session.get(Comment, comment_id)
-    if comment is None or comment.workplan_id != workplan.id:
+    # Pages show replies only under their thread: a reply to a reply would be stored out of sight.
+    if comment is None or comment.workplan_id != workplan.id or comment.parent_id is not None:
         abort(404)
     return workplan, comment
 

@@ -4,6 +4,7 @@ from flask import abort, flash, g, jsonify, redirect, render_template, request, 
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
+from werkzeug.exceptions import NotFound
 
 from app.auth.carry import login_keeping_form
 from app.core.errors import BUSY_RETRY_SECONDS, database_busy_page, give_up_write, render_error
@@ -294,7 +295,11 @@ def _posted_step_again(status: int, problem: str):
     """The step a refused POST came from, filled with what was posted; None if it was no step form."""
     if request.endpoint != "workplans.step" or request.method != "POST":
         return None
-    workplan = get_full_workplan_or_404(request.view_args["workplan_id"], current_user)
+    try:
+        workplan = get_full_workplan_or_404(request.view_args["workplan_id"], current_user)
+    except NotFound:
+        # An error handler that raises turns into a 500; a plan the user may not see gets the plain answer.
+        return None
     step = get_step(request.view_args["step_key"])
     if step is None or step.form_class is None or not can_edit_workplan(current_user, workplan):
         return None
