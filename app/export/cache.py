@@ -18,7 +18,7 @@ import weasyprint
 from flask import current_app
 
 # Bump when the print model changes in a way the template digest does not see.
-TEMPLATE_VERSION = "1"
+TEMPLATE_VERSION = "2"
 DEFAULT_MAX_FILES = 500
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent.parent / "templates" / "export"
 CSS_DIR = Path(__file__).resolve().parent.parent / "static" / "print"

@@ -7,13 +7,12 @@ review log and the changes since the previous revision. The same inputs key the 
 
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
-from types import SimpleNamespace
 
+from app.export.amounts import activity_euros, plan_budget
 from app.export.diagram import Diagram, PrintDiagram, build_diagram, print_layout
 from app.export.profiles import PROFILES, WITHHELD, Profile
 from app.export.text import short
-from app.workplans.budget import BudgetSummary, budget_summary
+from app.workplans.budget import BudgetSummary
 
 PROGRAMME = "Global Action to Prevent and Address Trafficking in Persons and the Smuggling of Migrants"
 IMPLEMENTING_AGENCIES = ("UNODC", "IOM", "UNICEF")
@@ -132,7 +131,7 @@ class ActivityRow:
     partners: str
     location: str
     quarters: list[tuple[bool, bool]]
-    budget: str | None
+    budget: int | None
     markers: str
 
 
@@ -216,28 +215,6 @@ def _value_year(value, year) -> str:
     return f"{value} ({year})" if year else value
 
 
-def plan_budget(snapshot: dict) -> BudgetSummary:
-    """Run app.workplans.budget over a snapshot, through stand-ins shaped like the models it reads."""
-    objectives = [
-        SimpleNamespace(
-            objective=SimpleNamespace(number=objective["number"], title=objective["title"]),
-            outputs=[
-                SimpleNamespace(activities=[
-                    SimpleNamespace(
-                        budget_eur=Decimal(activity["budget_eur"]) if activity.get("budget_eur") else None,
-                        quarters=[SimpleNamespace(year=int(key[:4])) for key in activity["quarters"]],
-                    )
-                    for activity in output["activities"]
-                ])
-                for output in objective["outputs"]
-            ],
-        )
-        for objective in snapshot["objectives"]
-    ]
-    years = list(range(snapshot["period_start"], snapshot["period_end"] + 1))
-    return budget_summary(SimpleNamespace(years=years, objectives=objectives))
-
-
 def _objective_heading(prefix: str, objective: dict) -> Heading:
     return Heading(f"objective-{objective['number']}", "", f"Objective {objective['number']}: {objective['title']}",
                    f"{prefix}-objective-{objective['number']}", 2)
@@ -309,30 +286,31 @@ def _objectives(prefix: str, snapshot: dict) -> list[ObjectiveBlock]:
 
 def _activity_groups(snapshot: dict, years: list[int], profile: Profile) -> list[ActivityGroup]:
     keys = [(f"{year}-Q{quarter}", quarter == 1) for year in years for quarter in range(1, 5)]
+    euros = activity_euros(snapshot)
     groups: list[ActivityGroup] = []
-    previous = None
-    for objective, output_number, output in _numbered_outputs(snapshot):
-        rows = []
-        for index, activity in enumerate(output["activities"], start=1):
-            scheduled = set(activity["quarters"])
-            rows.append(ActivityRow(
-                number=f"{output_number}.{index}",
-                description=activity["description"],
-                follow_up=(activity.get("follow_up") or "") if activity.get("capacity_building") else "",
-                lead_agency=activity.get("lead_agency") or "—",
-                partners=", ".join(activity["partners"]) or "—",
-                location=activity.get("location") or "—",
-                quarters=[(key in scheduled, year_start) for key, year_start in keys],
-                budget=activity.get("budget_eur") if profile.shows_activity_budgets else None,
-                markers=", ".join(label for key, label in MARKERS if activity["markers"].get(key)) or "—",
+    for o, objective in enumerate(snapshot["objectives"]):
+        for p, output in enumerate(objective["outputs"]):
+            output_number = f"{objective['number']}.{p + 1}"
+            rows = []
+            for a, activity in enumerate(output["activities"]):
+                scheduled = set(activity["quarters"])
+                rows.append(ActivityRow(
+                    number=f"{output_number}.{a + 1}",
+                    description=activity["description"],
+                    follow_up=(activity.get("follow_up") or "") if activity.get("capacity_building") else "",
+                    lead_agency=activity.get("lead_agency") or "—",
+                    partners=", ".join(activity["partners"]) or "—",
+                    location=activity.get("location") or "—",
+                    quarters=[(key in scheduled, year_start) for key, year_start in keys],
+                    budget=euros[(o, p, a)] if profile.shows_activity_budgets else None,
+                    markers=", ".join(label for key, label in MARKERS if activity["markers"].get(key)) or "—",
+                ))
+            groups.append(ActivityGroup(
+                f"Objective {objective['number']}: {objective['title']}",
+                f"Output {output_number}: {output['statement']}",
+                rows,
+                starts_objective=p == 0,
             ))
-        groups.append(ActivityGroup(
-            f"Objective {objective['number']}: {objective['title']}",
-            f"Output {output_number}: {output['statement']}",
-            rows,
-            starts_objective=objective is not previous,
-        ))
-        previous = objective
     return groups
 
 

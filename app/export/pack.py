@@ -4,7 +4,8 @@ from datetime import date
 
 from app.audit import record_event
 from app.auth.models import User
-from app.export.document import READINESS_LABELS, STATUS_LABELS, format_date, plan_budget, revision_labels
+from app.export.amounts import plan_budget
+from app.export.document import READINESS_LABELS, STATUS_LABELS, format_date, revision_labels
 from app.export.profiles import get_profile
 from app.export.queries import open_blocking_counts
 from app.export.rendering import render_documents
