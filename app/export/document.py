@@ -6,12 +6,12 @@ review log and the changes since the previous revision. The same inputs key the 
 """
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 
 from app.export.amounts import activity_euros, plan_budget
 from app.export.diagram import Diagram, PrintDiagram, build_diagram, print_layout
 from app.export.profiles import PROFILES, WITHHELD, Profile
-from app.export.text import short
+from app.export.text import short, text_language
 from app.workplans.budget import BudgetSummary
 
 PROGRAMME = "Global Action to Prevent and Address Trafficking in Persons and the Smuggling of Migrants"
@@ -53,6 +53,16 @@ SECTIONS = (
 )
 # Portrait A4 text width (210 mm less two 18 mm margins), for the diagram's print scale.
 PORTRAIT_WIDTH_MM = 174.0
+
+
+def w3c_datetime(value: str | None) -> str:
+    """An ISO timestamp as a W3C date-time in UTC ("2026-05-03T09:30:00Z", for PDF metadata); empty when missing."""
+    if not value:
+        return ""
+    moment = datetime.fromisoformat(value)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return f"{moment.astimezone(UTC):%Y-%m-%dT%H:%M:%SZ}"
 
 
 def format_date(value: str | None) -> str:
@@ -167,6 +177,9 @@ class PlanDocument:
     readiness: str
     prepared_by: str
     text_date: str
+    created: str
+    modified: str
+    language: str
     headings: dict[str, Heading]
     contents: list[Heading]
     narratives: dict[str, str]
@@ -208,6 +221,19 @@ def _activities(snapshot: dict):
     for objective, output_number, output in _numbered_outputs(snapshot):
         for index, activity in enumerate(output["activities"], start=1):
             yield objective, output_number, output, f"{output_number}.{index}", activity
+
+
+def _own_text(snapshot: dict):
+    """The text officers wrote: title, narratives, objectives, outputs and activities."""
+    yield snapshot["title"]
+    yield from snapshot["narratives"].values()
+    for objective in snapshot["objectives"]:
+        yield objective["rationale"]
+        yield objective["outcome"]
+    for _, _, output in _numbered_outputs(snapshot):
+        yield output["statement"]
+    for *_, activity in _activities(snapshot):
+        yield activity["description"]
 
 
 def _value_year(value, year) -> str:
@@ -383,6 +409,9 @@ def build_plan_document(inputs: dict) -> PlanDocument:
         readiness=READINESS_LABELS[facts["readiness"]],
         prepared_by=snapshot["lead_officer"] or "The GLO.ACT country team",
         text_date=format_date(facts["text_date"]),
+        created=w3c_datetime(facts.get("created_at")) or w3c_datetime(facts["text_date"]),
+        modified=w3c_datetime(facts["text_date"]),
+        language=text_language(_own_text(snapshot), snapshot["country"]["code"]),
         headings=headings,
         contents=contents,
         narratives=snapshot["narratives"],

@@ -57,8 +57,10 @@ def pack_contents(workplans: list[Workplan], inputs: list[dict], profile_key: st
     for workplan, plan_inputs in zip(workplans, inputs, strict=True):
         country = countries.setdefault(workplan.country.code, {"name": workplan.country.name, "plans": []})
         country["plans"].append(_plan_summary(workplan, plan_inputs, blocking.get(workplan.id, 0)))
+    today = date.today().isoformat()
     return {
-        "date": format_date(date.today().isoformat()),
+        "date": format_date(today),
+        "issued": today,
         "profile": get_profile(profile_key).label,
         "countries": list(countries.values()),
         "plan_count": len(workplans),

@@ -158,6 +158,7 @@ def _facts(workplan: Workplan, revisions: list[Revision], revision: Revision | N
         "revision": revision.number if revision is not None else (revisions[-1].number if revisions else None),
         "revision_count": len(revisions),
         "revision_date": _iso(revision.created_at) if revision is not None else None,
+        "created_at": _iso(workplan.created_at),
         "text_date": _iso(revision.created_at if revision is not None else workplan.updated_at),
         "readiness": None if revision is not None else check_readiness(workplan).level,
     }
