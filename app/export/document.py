@@ -51,6 +51,8 @@ SECTIONS = (
     ("sustainability", "Sustainability and exit"),
     ("endorsement", "Endorsement"),
 )
+# About half a landscape page of the activity column (some 55 characters a line, 45 lines a page).
+LONG_ACTIVITY_CHARACTERS = 1200
 # Portrait A4 text width (210 mm less two 18 mm margins), for the diagram's print scale.
 PORTRAIT_WIDTH_MM = 174.0
 
@@ -143,6 +145,11 @@ class ActivityRow:
     quarters: list[tuple[bool, bool]]
     budget: int | None
     markers: str
+
+    @property
+    def is_long(self) -> bool:
+        """Whether the row may take half a landscape page or more: such a row may break across pages."""
+        return len(self.description) + len(self.follow_up) > LONG_ACTIVITY_CHARACTERS
 
 
 @dataclass

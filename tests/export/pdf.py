@@ -124,3 +124,14 @@ def text_runs(data: bytes) -> list[Run]:
 def lines_of(runs: list[Run]) -> list[float]:
     """The distinct baselines of some runs, top to bottom."""
     return sorted({round(run.y, 1) for run in runs})
+
+
+def print_body(body: str) -> bytes:
+    """Render some print HTML (parts of a plan) with the print stylesheet, here in the test process."""
+    from app.export import render_worker
+
+    html = (
+        '<!doctype html><html lang="en"><head><meta charset="utf-8">'
+        f'<link rel="stylesheet" href="asset:print/plan.css"></head><body>{body}</body></html>'
+    )
+    return render_worker.render([html], strict=True)

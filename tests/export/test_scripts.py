@@ -8,7 +8,7 @@ from app.export.document import build_plan_document
 from app.export.services import gather_print_inputs, parse_export_options, render_plan_html
 from app.export.templating import render_print_template
 from app.extensions import db
-from tests.export.pdf import fonts, lines_of, run, squash, text_runs
+from tests.export.pdf import fonts, lines_of, print_body, run, squash, text_runs
 
 # The printed result does not depend on the database backend: SQLite only.
 pytestmark = pytest.mark.parametrize("database_settings", ["sqlite"], indirect=True)
@@ -88,12 +88,7 @@ def test_right_to_left_fields_get_their_direction_and_urdu_its_nastaliq_language
 
 def render_partials(doc, *names: str) -> bytes:
     """Print only some parts of a plan (faster than the whole plan), with the print stylesheet."""
-    body = "".join(render_print_template(f"export/{name}", doc=doc) for name in names)
-    html = (
-        '<!doctype html><html lang="en"><head><meta charset="utf-8">'
-        f'<link rel="stylesheet" href="asset:print/plan.css"></head><body>{body}</body></html>'
-    )
-    return render_worker.render([html], strict=True)
+    return print_body("".join(render_print_template(f"export/{name}", doc=doc) for name in names))
 
 
 def print_model(workplan):
