@@ -190,9 +190,9 @@ def gather_print_inputs(workplan: Workplan, options: ExportOptions) -> dict:
     }
 
 
-def render_plan_html(inputs: dict, in_pack: bool = False) -> str:
+def render_plan_html(inputs: dict) -> str:
     """The print HTML of one plan (autoescaped template)."""
-    return render_print_template("export/plan.html", doc=build_plan_document(inputs), in_pack=in_pack)
+    return render_print_template("export/plan.html", doc=build_plan_document(inputs))
 
 
 def export_filename(workplan: Workplan, inputs: dict, options: ExportOptions) -> str:
