@@ -135,11 +135,6 @@ def test_a_revision_prints_its_snapshot_not_the_current_text(demo_plan, pk_offic
     assert "A summary written after the submission." in current
 
 
-def test_the_overview_offers_the_download(small_plan, pk_officer, sign_in):
-    page = sign_in(pk_officer).get(f"/workplans/{small_plan.id}/").get_data(as_text=True)
-    assert f'href="/workplans/{small_plan.id}/export.pdf"' in page
-
-
 def test_an_officer_of_the_country_who_did_not_write_the_plan_may_download_it(small_plan, sign_in):
     colleague = factories.make_user("colleague.pk@example.org", "officer", ["PK"])
     db.session.commit()
