@@ -6,7 +6,7 @@ from sqlalchemy import select
 from app.extensions import db
 from app.review.models import AuditEvent, Comment
 from tests import factories
-from tests.export.pdf import bookmarks, contents_entries, page_texts, squash
+from tests.export.pdf import bookmarks, contents_entries, page_texts, reader, squash
 from tests.pages import form_values
 
 
@@ -98,6 +98,10 @@ def test_the_pack_is_numbered_throughout_and_its_contents_give_the_page_each_pla
     total = len(texts)
     for number, text in enumerate(texts, start=1):
         assert f"Page {number} of {total}" in text, number
+    pdf = reader(response.data)
+    assert "/StructTreeRoot" in pdf.trailer["/Root"] and pdf.trailer["/Root"]["/Lang"] == "en"
+    assert pdf.metadata["/Title"].startswith("GLO.ACT steering committee meeting pack")
+    assert pdf.metadata["/CreationDate"].startswith("D:")
 
     assert "Contents" in texts[1]
     entries = contents_entries(texts[1])
