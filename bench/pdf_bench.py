@@ -47,6 +47,7 @@ from app.catalogue.seeding import SEEDS_DIR, seed_catalogue  # noqa: E402
 from app.demo import build_workplan  # noqa: E402
 from app.export.cache import pdf_cache  # noqa: E402
 from app.export.fetcher import AssetOnlyFetcher  # noqa: E402
+from app.export.render_worker import PDF_OPTIONS  # noqa: E402
 from app.export.rendering import POOL  # noqa: E402
 from app.export.services import gather_print_inputs, parse_export_options, render_plan_html  # noqa: E402
 from app.extensions import db  # noqa: E402
@@ -148,7 +149,7 @@ def measure(app, client, workplan_id: int, runs: int) -> dict:
         cache = pdf_cache()
 
     def bare():
-        return weasyprint.HTML(string=html, base_url=None, url_fetcher=AssetOnlyFetcher()).write_pdf()
+        return weasyprint.HTML(string=html, base_url=None, url_fetcher=AssetOnlyFetcher()).write_pdf(**PDF_OPTIONS)
 
     def download():
         response = client.get(url)

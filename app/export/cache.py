@@ -17,8 +17,10 @@ from pathlib import Path
 import weasyprint
 from flask import current_app
 
+from app.export.render_worker import PDF_OPTIONS
+
 # Bump when the print model changes in a way the template digest does not see.
-TEMPLATE_VERSION = "1"
+TEMPLATE_VERSION = "2"
 DEFAULT_MAX_FILES = 500
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent.parent / "templates" / "export"
 CSS_DIR = Path(__file__).resolve().parent.parent / "static" / "print"
@@ -41,6 +43,7 @@ def cache_key(kind: str, inputs) -> str:
         "template_version": TEMPLATE_VERSION,
         "assets": assets_digest(),
         "weasyprint": weasyprint.__version__,
+        "pdf_options": PDF_OPTIONS,
         "inputs": inputs,
     }
     encoded = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)

@@ -18,6 +18,10 @@ from app.export.text import bidi_dir, script_lang
 WIDTH = 700
 FONT = 10.5
 LINE = 14.0
+# Nastaliq (Urdu) stacks its letters diagonally and reaches far above and below the line: it needs
+# more than twice the line height of Naskh or Latin text, and its words run wider.
+NASTALIQ_LINE = 24.0
+NASTALIQ_WIDTH = 0.56
 PAD = 7.0
 GAP = 10.0
 STATEMENT_GAP = 16.0
@@ -34,37 +38,40 @@ COLOURS = {
 }
 
 
-def _char_width(char: str) -> float:
-    """A rough advance width in ems, enough to wrap text into boxes."""
+def _char_width(char: str, lang: str = "") -> float:
+    """A rough advance width in ems, enough to wrap text into boxes (on the generous side)."""
     code = ord(char)
     if char.isspace():
         return 0.27
     if 0x0980 <= code <= 0x09FF:
         return 0.68
     if 0x0600 <= code <= 0x06FF or 0xFB50 <= code <= 0xFEFF:
-        return 0.48
+        return NASTALIQ_WIDTH if lang == "ur" else 0.48
     if char.isupper() or char.isdigit():
         return 0.62
     return 0.52
 
 
-def _width(text: str, size: float) -> float:
-    return sum(_char_width(char) for char in text) * size
+def wrap(text: str, width: float, max_lines: int, size: float = FONT, lang: str = "") -> list[str]:
+    """Break text into lines that fit a width; the last line ends in an ellipsis when text is left over.
 
+    lang "ur" measures Arabic letters as Nastaliq, which runs wider than Naskh.
+    """
 
-def wrap(text: str, width: float, max_lines: int, size: float = FONT) -> list[str]:
-    """Break text into lines that fit a width; the last line ends in an ellipsis when text is left over."""
+    def measure(text: str, size: float) -> float:
+        return sum(_char_width(char, lang) for char in text) * size
+
     lines, current = [], ""
     for word in (text or "").split():
-        while _width(word, size) > width:
-            cut = max(1, int(len(word) * width / _width(word, size)) - 1)
+        while measure(word, size) > width:
+            cut = max(1, int(len(word) * width / measure(word, size)) - 1)
             if current:
                 lines.append(current)
                 current = ""
             lines.append(word[:cut])
             word = word[cut:]
         candidate = f"{current} {word}" if current else word
-        if _width(candidate, size) <= width:
+        if measure(candidate, size) <= width:
             current = candidate
         else:
             lines.append(current)
@@ -74,7 +81,7 @@ def wrap(text: str, width: float, max_lines: int, size: float = FONT) -> list[st
     if len(lines) > max_lines:
         lines = lines[:max_lines]
         last = lines[-1]
-        while last and _width(last + " …", size) > width:
+        while last and measure(last + " …", size) > width:
             last = last[:-1]
         lines[-1] = last.rstrip() + " …"
     return lines
@@ -94,8 +101,17 @@ class Box:
     lang: str = ""
 
     @property
+    def line(self) -> float:
+        """The height of a line of the box's text: taller for Nastaliq."""
+        return NASTALIQ_LINE if self.lang == "ur" else LINE
+
+    @property
+    def label_lines(self) -> int:
+        return 1 if self.label else 0
+
+    @property
     def h(self) -> float:
-        return PAD * 2 + LINE * (len(self.lines) + (1 if self.label else 0))
+        return PAD * 2 + LINE * self.label_lines + self.line * len(self.lines)
 
     @property
     def text(self) -> str:
@@ -114,8 +130,11 @@ class Box:
         return self.x + self.w - PAD if self.is_rtl else self.x + PAD
 
     def line_y(self, index: int) -> float:
-        """Baseline of a text line; the label is line 0."""
-        return self.y + PAD + LINE * index + FONT
+        """Baseline of a text line; the label is line 0. A taller line keeps its text in the middle."""
+        if index == 0:
+            return self.y + PAD + FONT
+        top = self.y + PAD + LINE * self.label_lines + self.line * (index - 1)
+        return top + (self.line - LINE) / 2 + FONT
 
 
 @dataclass
@@ -142,7 +161,8 @@ class Diagram:
 
 
 def _box(kind: str, x: float, w: float, label: str, text: str) -> Box:
-    return Box(kind, x, 0.0, w, label, wrap(text, w - 2 * PAD, MAX_LINES[kind]), bidi_dir(text), script_lang(text))
+    lang = script_lang(text)
+    return Box(kind, x, 0.0, w, label, wrap(text, w - 2 * PAD, MAX_LINES[kind], lang=lang), bidi_dir(text), lang)
 
 
 def _arrowhead(x: float, y: float) -> str:
@@ -271,7 +291,7 @@ def print_layout(diagram: Diagram, mm_per_unit: float) -> PrintDiagram:
     for band in diagram.bands:
         styles = [
             f"left: {mm(box.x + PAD)}mm; top: {mm(box.y + PAD - 1)}mm; "
-            f"width: {mm(box.w - 2 * PAD)}mm; height: {mm(box.h - 2 * PAD + 2)}mm"
+            f"width: {mm(box.w - 2 * PAD)}mm; height: {mm(box.h - 2 * PAD + 2)}mm; line-height: {mm(box.line)}mm"
             for box in band.boxes
         ]
         bands.append(

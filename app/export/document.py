@@ -6,14 +6,13 @@ review log and the changes since the previous revision. The same inputs key the 
 """
 
 from dataclasses import dataclass
-from datetime import date
-from decimal import Decimal
-from types import SimpleNamespace
+from datetime import UTC, date, datetime
 
+from app.export.amounts import activity_euros, plan_budget
 from app.export.diagram import Diagram, PrintDiagram, build_diagram, print_layout
 from app.export.profiles import PROFILES, WITHHELD, Profile
-from app.export.text import short
-from app.workplans.budget import BudgetSummary, budget_summary
+from app.export.text import short, text_language
+from app.workplans.budget import BudgetSummary
 
 PROGRAMME = "Global Action to Prevent and Address Trafficking in Persons and the Smuggling of Migrants"
 IMPLEMENTING_AGENCIES = ("UNODC", "IOM", "UNICEF")
@@ -52,8 +51,20 @@ SECTIONS = (
     ("sustainability", "Sustainability and exit"),
     ("endorsement", "Endorsement"),
 )
+# About half a landscape page of the activity column (some 55 characters a line, 45 lines a page).
+LONG_ACTIVITY_CHARACTERS = 1200
 # Portrait A4 text width (210 mm less two 18 mm margins), for the diagram's print scale.
 PORTRAIT_WIDTH_MM = 174.0
+
+
+def w3c_datetime(value: str | None) -> str:
+    """An ISO timestamp as a W3C date-time in UTC ("2026-05-03T09:30:00Z", for PDF metadata); empty when missing."""
+    if not value:
+        return ""
+    moment = datetime.fromisoformat(value)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return f"{moment.astimezone(UTC):%Y-%m-%dT%H:%M:%SZ}"
 
 
 def format_date(value: str | None) -> str:
@@ -132,8 +143,13 @@ class ActivityRow:
     partners: str
     location: str
     quarters: list[tuple[bool, bool]]
-    budget: str | None
+    budget: int | None
     markers: str
+
+    @property
+    def is_long(self) -> bool:
+        """Whether the row may take half a landscape page or more: such a row may break across pages."""
+        return len(self.description) + len(self.follow_up) > LONG_ACTIVITY_CHARACTERS
 
 
 @dataclass
@@ -168,6 +184,9 @@ class PlanDocument:
     readiness: str
     prepared_by: str
     text_date: str
+    created: str
+    modified: str
+    language: str
     headings: dict[str, Heading]
     contents: list[Heading]
     narratives: dict[str, str]
@@ -211,31 +230,22 @@ def _activities(snapshot: dict):
             yield objective, output_number, output, f"{output_number}.{index}", activity
 
 
+def _own_text(snapshot: dict):
+    """The text officers wrote: title, narratives, objectives, outputs and activities."""
+    yield snapshot["title"]
+    yield from snapshot["narratives"].values()
+    for objective in snapshot["objectives"]:
+        yield objective["rationale"]
+        yield objective["outcome"]
+    for _, _, output in _numbered_outputs(snapshot):
+        yield output["statement"]
+    for *_, activity in _activities(snapshot):
+        yield activity["description"]
+
+
 def _value_year(value, year) -> str:
     value = value or "—"
     return f"{value} ({year})" if year else value
-
-
-def plan_budget(snapshot: dict) -> BudgetSummary:
-    """Run app.workplans.budget over a snapshot, through stand-ins shaped like the models it reads."""
-    objectives = [
-        SimpleNamespace(
-            objective=SimpleNamespace(number=objective["number"], title=objective["title"]),
-            outputs=[
-                SimpleNamespace(activities=[
-                    SimpleNamespace(
-                        budget_eur=Decimal(activity["budget_eur"]) if activity.get("budget_eur") else None,
-                        quarters=[SimpleNamespace(year=int(key[:4])) for key in activity["quarters"]],
-                    )
-                    for activity in output["activities"]
-                ])
-                for output in objective["outputs"]
-            ],
-        )
-        for objective in snapshot["objectives"]
-    ]
-    years = list(range(snapshot["period_start"], snapshot["period_end"] + 1))
-    return budget_summary(SimpleNamespace(years=years, objectives=objectives))
 
 
 def _objective_heading(prefix: str, objective: dict) -> Heading:
@@ -309,30 +319,31 @@ def _objectives(prefix: str, snapshot: dict) -> list[ObjectiveBlock]:
 
 def _activity_groups(snapshot: dict, years: list[int], profile: Profile) -> list[ActivityGroup]:
     keys = [(f"{year}-Q{quarter}", quarter == 1) for year in years for quarter in range(1, 5)]
+    euros = activity_euros(snapshot)
     groups: list[ActivityGroup] = []
-    previous = None
-    for objective, output_number, output in _numbered_outputs(snapshot):
-        rows = []
-        for index, activity in enumerate(output["activities"], start=1):
-            scheduled = set(activity["quarters"])
-            rows.append(ActivityRow(
-                number=f"{output_number}.{index}",
-                description=activity["description"],
-                follow_up=(activity.get("follow_up") or "") if activity.get("capacity_building") else "",
-                lead_agency=activity.get("lead_agency") or "—",
-                partners=", ".join(activity["partners"]) or "—",
-                location=activity.get("location") or "—",
-                quarters=[(key in scheduled, year_start) for key, year_start in keys],
-                budget=activity.get("budget_eur") if profile.shows_activity_budgets else None,
-                markers=", ".join(label for key, label in MARKERS if activity["markers"].get(key)) or "—",
+    for o, objective in enumerate(snapshot["objectives"]):
+        for p, output in enumerate(objective["outputs"]):
+            output_number = f"{objective['number']}.{p + 1}"
+            rows = []
+            for a, activity in enumerate(output["activities"]):
+                scheduled = set(activity["quarters"])
+                rows.append(ActivityRow(
+                    number=f"{output_number}.{a + 1}",
+                    description=activity["description"],
+                    follow_up=(activity.get("follow_up") or "") if activity.get("capacity_building") else "",
+                    lead_agency=activity.get("lead_agency") or "—",
+                    partners=", ".join(activity["partners"]) or "—",
+                    location=activity.get("location") or "—",
+                    quarters=[(key in scheduled, year_start) for key, year_start in keys],
+                    budget=euros[(o, p, a)] if profile.shows_activity_budgets else None,
+                    markers=", ".join(label for key, label in MARKERS if activity["markers"].get(key)) or "—",
+                ))
+            groups.append(ActivityGroup(
+                f"Objective {objective['number']}: {objective['title']}",
+                f"Output {output_number}: {output['statement']}",
+                rows,
+                starts_objective=p == 0,
             ))
-        groups.append(ActivityGroup(
-            f"Objective {objective['number']}: {objective['title']}",
-            f"Output {output_number}: {output['statement']}",
-            rows,
-            starts_objective=objective is not previous,
-        ))
-        previous = objective
     return groups
 
 
@@ -405,6 +416,9 @@ def build_plan_document(inputs: dict) -> PlanDocument:
         readiness=READINESS_LABELS[facts["readiness"]],
         prepared_by=snapshot["lead_officer"] or "The GLO.ACT country team",
         text_date=format_date(facts["text_date"]),
+        created=w3c_datetime(facts.get("created_at")) or w3c_datetime(facts["text_date"]),
+        modified=w3c_datetime(facts["text_date"]),
+        language=text_language(_own_text(snapshot), snapshot["country"]["code"]),
         headings=headings,
         contents=contents,
         narratives=snapshot["narratives"],

@@ -1,14 +1,19 @@
-"""The meeting pack: one PDF with a combined cover, a status page per country, then each plan."""
+"""The meeting pack: one PDF with a combined cover, its contents, a status page per country, then each plan.
+
+The pack is one HTML document, so its pages are numbered through the whole pack and its contents
+(and each plan's own contents) give the pages things start on in the pack.
+"""
 
 from datetime import date
 
 from app.audit import record_event
 from app.auth.models import User
-from app.export.document import READINESS_LABELS, STATUS_LABELS, format_date, plan_budget, revision_labels
+from app.export.amounts import plan_budget
+from app.export.document import READINESS_LABELS, STATUS_LABELS, build_plan_document, format_date, revision_labels
 from app.export.profiles import get_profile
 from app.export.queries import open_blocking_counts
 from app.export.rendering import render_documents
-from app.export.services import ExportOptions, PdfFile, cached_pdf, gather_print_inputs, render_plan_html
+from app.export.services import ExportOptions, PdfFile, cached_pdf, gather_print_inputs
 from app.export.templating import render_print_template
 from app.workplans.fields import choices
 from app.workplans.models import Workplan
@@ -56,8 +61,10 @@ def pack_contents(workplans: list[Workplan], inputs: list[dict], profile_key: st
     for workplan, plan_inputs in zip(workplans, inputs, strict=True):
         country = countries.setdefault(workplan.country.code, {"name": workplan.country.name, "plans": []})
         country["plans"].append(_plan_summary(workplan, plan_inputs, blocking.get(workplan.id, 0)))
+    today = date.today().isoformat()
     return {
-        "date": format_date(date.today().isoformat()),
+        "date": format_date(today),
+        "issued": today,
         "profile": get_profile(profile_key).label,
         "countries": list(countries.values()),
         "plan_count": len(workplans),
@@ -65,7 +72,7 @@ def pack_contents(workplans: list[Workplan], inputs: list[dict], profile_key: st
 
 
 def build_meeting_pack(workplans: list[Workplan], profile_key: str, annexes: bool) -> PdfFile:
-    """Print several plans as one PDF: pack cover, one status page per country, then each plan.
+    """Print several plans as one PDF: pack cover and contents, one status page per country, then each plan.
 
     Raises EmptyPack when there is no plan to print, RendererBusy or RenderFailed. Only reads:
     audit with record_pack.
@@ -77,9 +84,8 @@ def build_meeting_pack(workplans: list[Workplan], profile_key: str, annexes: boo
     contents = pack_contents(workplans, inputs, options.profile.key)
 
     def render() -> bytes:
-        pages = [render_print_template("export/pack.html", pack=contents)]
-        pages += [render_plan_html(plan_inputs, in_pack=True) for plan_inputs in inputs]
-        return render_documents(pages)
+        docs = [build_plan_document(plan_inputs) for plan_inputs in inputs]
+        return render_documents([render_print_template("export/pack.html", pack=contents, docs=docs)])
 
     data, rendered = cached_pdf("pack", {"contents": contents, "plans": inputs}, render)
     filename = f"GLOACT-meeting-pack-{date.today():%Y-%m-%d}-{options.profile.key}.pdf"

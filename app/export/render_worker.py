@@ -12,6 +12,12 @@ import tempfile
 from functools import cache
 
 MEGABYTE = 1024 * 1024
+# A tagged PDF/UA-1 (structure tree, /MarkInfo, PDF 1.7), so screen readers can read plans out.
+# Part of every cache key (app.export.cache).
+PDF_OPTIONS = {"pdf_variant": "pdf/ua-1"}
+# The print HTML stays lang="en" (its headings and labels are English, and the stylesheet sets
+# fonts by language); the plan's own language comes in this meta and becomes the PDF's /Lang.
+LANGUAGE_META = "dcterms.language"
 
 
 def limit_resources(memory_mb: int, niceness: int) -> None:
@@ -46,7 +52,8 @@ def render(pages_html: list[str], strict: bool) -> bytes:
     combined = documents[0] if len(documents) == 1 else documents[0].copy(
         [page for document in documents for page in document.pages]
     )
-    return combined.write_pdf()
+    combined.metadata.lang = combined.metadata.custom.get(LANGUAGE_META) or combined.metadata.lang
+    return combined.write_pdf(**PDF_OPTIONS)
 
 
 def serve(connection, memory_mb: int, niceness: int, scratch: str) -> None:

@@ -1,6 +1,6 @@
 """PDF downloads: a plan or one of its revisions, and HQ's meeting pack."""
 
-from flask import Response, abort, render_template, request
+from flask import Response, abort, render_template, request, url_for
 from flask_login import current_user
 
 from app.core.errors import render_error
@@ -9,6 +9,7 @@ from app.export import bp
 from app.export.diagram import diagram_svg
 from app.export.forms import MeetingPackForm
 from app.export.pack import EmptyPack, build_meeting_pack, pack_choices, record_pack
+from app.export.profiles import PROFILES
 from app.export.queries import full_plans, pack_candidates
 from app.export.rendering import RendererBusy, RenderFailed
 from app.export.services import (
@@ -33,6 +34,19 @@ bp.add_app_template_filter(script_lang, "script_lang")
 def toc_diagram(workplan):
     """The plan's theory-of-change diagram as inline SVG, for the overview page."""
     return diagram_svg(snapshot_workplan(workplan))
+
+
+@bp.app_template_global("pdf_editions")
+def pdf_editions(workplan) -> list[dict]:
+    """Every edition of a plan's PDF (whoever sees the plan may download each): label, audience and link."""
+    return [
+        {
+            "label": profile.label,
+            "audience": profile.audience,
+            "url": url_for("export.workplan_pdf", workplan_id=workplan.id, profile=profile.key),
+        }
+        for profile in PROFILES.values()
+    ]
 
 
 def pdf_response(pdf: PdfFile) -> Response:

@@ -158,6 +158,7 @@ def _facts(workplan: Workplan, revisions: list[Revision], revision: Revision | N
         "revision": revision.number if revision is not None else (revisions[-1].number if revisions else None),
         "revision_count": len(revisions),
         "revision_date": _iso(revision.created_at) if revision is not None else None,
+        "created_at": _iso(workplan.created_at),
         "text_date": _iso(revision.created_at if revision is not None else workplan.updated_at),
         "readiness": None if revision is not None else check_readiness(workplan).level,
     }
@@ -189,9 +190,9 @@ def gather_print_inputs(workplan: Workplan, options: ExportOptions) -> dict:
     }
 
 
-def render_plan_html(inputs: dict, in_pack: bool = False) -> str:
+def render_plan_html(inputs: dict) -> str:
     """The print HTML of one plan (autoescaped template)."""
-    return render_print_template("export/plan.html", doc=build_plan_document(inputs), in_pack=in_pack)
+    return render_print_template("export/plan.html", doc=build_plan_document(inputs))
 
 
 def export_filename(workplan: Workplan, inputs: dict, options: ExportOptions) -> str:

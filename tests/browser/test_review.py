@@ -156,8 +156,9 @@ def test_journey_4_hq_compares_resolves_approves_and_downloads_the_pdf(person, l
     expect(page.locator(".plan-meta .badge")).to_have_text("Approved")
     hq.checkpoint("approved", full_page=False)
 
+    page.get_by_text("Download PDF").click()
     with page.expect_download() as download_info:
-        page.get_by_role("link", name="Download PDF").click()
+        page.get_by_role("link", name="Internal edition").click()
     download = download_info.value
     download.save_as(journey.folder / "plan.pdf")
     data = (journey.folder / "plan.pdf").read_bytes()

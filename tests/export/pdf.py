@@ -93,3 +93,45 @@ def attachments(data: bytes, tmp_path) -> int:
     """How many embedded files pdfdetach lists."""
     out = run("pdfdetach", "-list", data=data, tmp_path=tmp_path)
     return int(re.match(r"(\d+) embedded files", out.strip())[1])
+
+
+@dataclass
+class Run:
+    """A piece of text as drawn: page (1-based), left x and baseline y (CSS px, y downwards), font and size."""
+
+    page: int
+    text: str
+    x: float
+    y: float
+    font: str
+    size: float
+
+
+def text_runs(data: bytes) -> list[Run]:
+    """Every non-blank piece of text the PDF draws, with where and in which font."""
+    runs = []
+    for number, page in enumerate(reader(data).pages, start=1):
+
+        def visit(text, cm, tm, font, size, number=number):
+            if text.strip():
+                name = str(font.get("/BaseFont", "")) if font else ""
+                runs.append(Run(number, text, tm[4], tm[5], name.split("+")[-1], size))
+
+        page.extract_text(visitor_text=visit)
+    return runs
+
+
+def lines_of(runs: list[Run]) -> list[float]:
+    """The distinct baselines of some runs, top to bottom."""
+    return sorted({round(run.y, 1) for run in runs})
+
+
+def print_body(body: str) -> bytes:
+    """Render some print HTML (parts of a plan) with the print stylesheet, here in the test process."""
+    from app.export import render_worker
+
+    html = (
+        '<!doctype html><html lang="en"><head><meta charset="utf-8">'
+        f'<link rel="stylesheet" href="asset:print/plan.css"></head><body>{body}</body></html>'
+    )
+    return render_worker.render([html], strict=True)

@@ -6,7 +6,7 @@ from sqlalchemy import select
 from app.extensions import db
 from app.review.models import AuditEvent, Comment
 from tests import factories
-from tests.export.pdf import bookmarks, page_texts
+from tests.export.pdf import bookmarks, contents_entries, page_texts, reader, squash
 from tests.pages import form_values
 
 
@@ -42,13 +42,16 @@ def test_hq_gets_one_pdf_with_the_chosen_plans(plans, hq_user, sign_in):
     cover = texts[0]
     assert "Meeting pack" in cover and "Short plan 2026–2027" in cover and "Iraq plan 2026–2027" in cover
     assert "Donor edition" in cover
-    summaries = {text.split("Status summary: ")[1].split("\n")[0]: text for text in texts if "Status summary: " in text}
+    summaries = {
+        text.split("Status summary: ")[1].split("\n")[0]: text
+        for text in texts
+        if "Status summary: " in text and "Contents" not in text
+    }
     assert set(summaries) == {"Iraq", "Pakistan"}
     assert "Open blocking comments 1" in summaries["Pakistan"]
     assert "3. Capacity building" in summaries["Pakistan"]
     assert "EUR 25,000" in summaries["Pakistan"]
     everything = "".join(texts)
-    assert everything.count("Page 1 of") == 3  # the pack's own pages, then each plan numbered on its own
     assert "Pakistan plan 2024–2025" not in everything
     marks = bookmarks(response.data)
     assert [mark.title for mark in marks if mark.level == 1] == ["Meeting pack", "Iraq plan 2026–2027", "Short plan 2026–2027"]
@@ -85,3 +88,54 @@ def test_the_pack_needs_a_csrf_token(app, plans, hq_user, sign_in):
     assert 'name="csrf_token"' in client.get("/review/pack").get_data(as_text=True)
     response = client.post("/review/pack", data={"workplan_ids": [plans["pk"].id]})
     assert response.status_code == 400
+
+
+def test_the_pack_is_numbered_throughout_and_its_contents_give_the_page_each_plan_starts_on(plans, hq_user, sign_in):
+    response = sign_in(hq_user).post("/review/pack", data={
+        "workplan_ids": [plans["pk"].id, plans["iq"].id], "profile": "internal", "annexes": "y",
+    })
+    texts = page_texts(response.data)
+    total = len(texts)
+    for number, text in enumerate(texts, start=1):
+        assert f"Page {number} of {total}" in text, number
+    pdf = reader(response.data)
+    assert "/StructTreeRoot" in pdf.trailer["/Root"] and pdf.trailer["/Root"]["/Lang"] == "en"
+    assert pdf.metadata["/Title"].startswith("GLO.ACT steering committee meeting pack")
+    assert pdf.metadata["/CreationDate"].startswith("D:")
+
+    assert "Contents" in texts[1]
+    entries = contents_entries(texts[1])
+    assert [title for title, _ in entries] == [
+        "Status summary: Iraq", "Status summary: Pakistan", "Iraq: Iraq plan 2026–2027", "Pakistan: Short plan 2026–2027",
+    ]
+    marks = {mark.title: mark.page for mark in bookmarks(response.data)}
+    for title, page in entries:
+        start = squash(title.split(": ", 1)[-1] if not title.startswith("Status") else title)
+        assert start in squash(texts[page - 1]), (title, page)
+        if not title.startswith("Status"):
+            assert "COUNTRYWORKPLAN" in squash(texts[page - 1]).upper()
+            assert marks[title.split(": ", 1)[1]] == page
+    # Each plan's own contents give pages of the pack too.
+    iraq_start = dict(entries)["Iraq: Iraq plan 2026–2027"]
+    iraq_contents = contents_entries(texts[iraq_start])
+    assert iraq_contents[0][0] == "1. Summary" and iraq_contents[0][1] > iraq_start
+    assert "1. Summary" in texts[iraq_contents[0][1] - 1]
+
+
+def test_only_the_pages_of_a_draft_plan_carry_the_draft_watermark(plans, hq_user, sign_in):
+    from datetime import UTC, datetime
+
+    from app.workplans.models import WorkplanStatus
+    from tests.export.pdf import rotated_words
+
+    plans["iq"].status = WorkplanStatus.APPROVED
+    plans["iq"].approved_at = datetime(2026, 3, 12, tzinfo=UTC)
+    db.session.commit()
+    response = sign_in(hq_user).post("/review/pack", data={
+        "workplan_ids": [plans["pk"].id, plans["iq"].id], "profile": "internal", "annexes": "y",
+    })
+    texts = page_texts(response.data)
+    entries = dict(contents_entries(texts[1]))
+    iraq, pakistan = entries["Iraq: Iraq plan 2026–2027"], entries["Pakistan: Short plan 2026–2027"]
+    assert iraq < pakistan
+    assert rotated_words(response.data, "DRAFT") == list(range(pakistan, len(texts) + 1))

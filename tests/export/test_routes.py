@@ -4,6 +4,7 @@ import pytest
 from sqlalchemy import select
 
 from app.export import services
+from app.export.profiles import PROFILES
 from app.extensions import db
 from app.review.models import AuditEvent, Comment
 from app.review.workflow import submit_workplan
@@ -134,11 +135,6 @@ def test_a_revision_prints_its_snapshot_not_the_current_text(demo_plan, pk_offic
     assert "A summary written after the submission." in current
 
 
-def test_the_overview_offers_the_download(small_plan, pk_officer, sign_in):
-    page = sign_in(pk_officer).get(f"/workplans/{small_plan.id}/").get_data(as_text=True)
-    assert f'href="/workplans/{small_plan.id}/export.pdf"' in page
-
-
 def test_an_officer_of_the_country_who_did_not_write_the_plan_may_download_it(small_plan, sign_in):
     colleague = factories.make_user("colleague.pk@example.org", "officer", ["PK"])
     db.session.commit()
@@ -159,3 +155,18 @@ def test_when_every_render_slot_of_the_server_is_busy_the_download_answers_503(a
     assert client.get(f"/workplans/{small_plan.id}/export.pdf").status_code == 200
 
 
+
+
+def test_the_overview_offers_every_edition_with_who_it_is_for(small_plan, pk_officer, sign_in):
+    client = sign_in(pk_officer)
+    page = client.get(f"/workplans/{small_plan.id}/").get_data(as_text=True)
+    menu = page[page.index('<details class="download-menu">'): page.index("</details>")]
+    assert "Download PDF" in menu
+    for key, profile in PROFILES.items():
+        url = f"/workplans/{small_plan.id}/export.pdf?profile={key}"
+        assert f'href="{url}" download>{profile.label}</a>' in menu
+        assert profile.audience in menu
+        response = client.get(url)
+        assert response.status_code == 200
+        assert response.headers["Content-Disposition"].endswith(f'-{key}.pdf"')
+        assert profile.label in page_texts(response.data)[0]

@@ -4,9 +4,11 @@ import pytest
 
 from app.export import fetcher as fetcher_module
 from app.export import render_worker
+from app.export.document import build_plan_document
 from app.export.services import gather_print_inputs, parse_export_options, render_plan_html
+from app.export.templating import render_print_template
 from app.extensions import db
-from tests.export.pdf import fonts, run, squash
+from tests.export.pdf import fonts, lines_of, print_body, run, squash, text_runs
 
 # The printed result does not depend on the database backend: SQLite only.
 pytestmark = pytest.mark.parametrize("database_settings", ["sqlite"], indirect=True)
@@ -82,3 +84,62 @@ def test_right_to_left_fields_get_their_direction_and_urdu_its_nastaliq_language
     assert f'dir="rtl">{PASHTO}</div>' in html
     assert f'dir="auto">{BENGALI}</div>' in html
     assert f'dir="auto">{RUSSIAN}</div>' in html
+
+
+def render_partials(doc, *names: str) -> bytes:
+    """Print only some parts of a plan (faster than the whole plan), with the print stylesheet."""
+    return print_body("".join(render_print_template(f"export/{name}", doc=doc) for name in names))
+
+
+def print_model(workplan):
+    return build_plan_document(gather_print_inputs(workplan, parse_export_options(None, None, None)))
+
+
+def test_urdu_lines_in_the_diagram_have_room_and_none_is_cut_off(small_plan):
+    long_urdu = f"{URDU} {URDU} {URDU}"
+    small_plan.objectives[0].outcome = long_urdu
+    db.session.commit()
+    doc = print_model(small_plan)
+    [outcome] = [box for band in doc.diagram.bands for box in band.boxes if box.kind == "outcome"]
+    assert outcome.lang == "ur"
+
+    nastaliq = [run for run in text_runs(render_partials(doc, "_diagram_print.html")) if "Nastaliq" in run.font]
+    baselines = lines_of(nastaliq)
+    size = nastaliq[0].size
+    assert 2 <= len(baselines) <= len(outcome.lines), "the box holds every line the text takes"
+    for upper, lower in zip(baselines, baselines[1:], strict=False):
+        assert lower - upper >= 2.2 * size, "Nastaliq lines need more than twice the font size between them"
+
+
+def test_a_two_line_urdu_title_on_the_cover_does_not_collide(small_plan):
+    small_plan.title = f"{URDU} {URDU}"
+    db.session.commit()
+    nastaliq = [run for run in text_runs(render_partials(print_model(small_plan), "_cover.html"))
+                if "Nastaliq" in run.font]
+    baselines = lines_of(nastaliq)
+    assert len(baselines) >= 2
+    for upper, lower in zip(baselines, baselines[1:], strict=False):
+        assert lower - upper >= 2 * nastaliq[0].size
+
+
+def test_right_to_left_text_in_table_cells_lines_up_on_the_right(demo_plan):
+    first, second = demo_plan.outputs[0].activities[:2]
+    first.location, second.location = "لاہور", "Lahore"
+    first.description = "خطة العمل"
+    demo_plan.outputs[0].statement = "خطة العمل"
+    db.session.commit()
+    doc = print_model(demo_plan)
+    html = render_print_template("export/_activity_plan.html", doc=doc)
+    assert '<td class="activity" dir="rtl">' in html
+
+    mm = 96 / 25.4
+
+    def left(runs, text):
+        return min(run.x for run in runs if squash(text) in squash(run.text))
+
+    # Same column of the activity plan, one right-to-left and one left-to-right value: the Urdu starts well to the right.
+    runs = text_runs(render_partials(doc, "_activity_plan.html"))
+    assert left(runs, "لاہور") > left(runs, "Lahore") + 10 * mm
+    # An output statement in the logframe: its cell is right-to-left, so the text sits on the right.
+    runs = text_runs(render_partials(doc, "_results.html"))
+    assert left(runs, "خطة") > left(runs, "OUTPUT 3.2") + 10 * mm

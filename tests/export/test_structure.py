@@ -8,9 +8,12 @@ from datetime import UTC, datetime
 
 import pytest
 
+from app.export.document import build_plan_document
+from app.export.services import gather_print_inputs, parse_export_options
+from app.export.templating import render_print_template
 from app.extensions import db
 from app.workplans.models import WorkplanStatus
-from tests.export.pdf import bookmarks, contents_entries, page_texts, rotated_words, squash
+from tests.export.pdf import bookmarks, contents_entries, page_texts, print_body, rotated_words, squash
 
 pytestmark = pytest.mark.parametrize("database_settings", ["sqlite"], indirect=True)
 
@@ -113,3 +116,34 @@ def test_an_approved_plan_has_no_watermark_and_names_its_approval(small_plan, do
     assert not any("DRAFT" in text for text in texts)
     assert "APPROVED" in texts[0]
     assert "Approved on 12 March 2026 by reviewer (revision 1)" in texts[0]
+
+
+COLUMN_HEADINGS = ("No.", "Activity", "National and other partners", "Location", "Q1", "Budget (EUR)", "Markers")
+
+
+def test_a_very_long_activity_leaves_no_page_of_the_activity_plan_without_column_headings(demo_plan, download):
+    sentence = "Deliver a long series of training sessions for investigators and prosecutors in every province. "
+    demo_plan.outputs[0].activities[0].description = (sentence * 45).strip()
+    db.session.commit()
+    texts = page_texts(download(demo_plan))
+    first = next(number for number, text in enumerate(texts) if number > 1 and "6. Activity plan" in text)
+    last = next(number for number, text in enumerate(texts) if number > 1 and "7. Budget summary" in text)
+    assert last - first >= 3, "the long activity runs over several pages"
+    for number in range(first, last):
+        for heading in COLUMN_HEADINGS:
+            assert heading in texts[number], f"page {number + 1} has no column heading {heading!r}"
+    # The activity starts under its section heading, objective and output rather than on a page of its own.
+    assert "Objective 3: Capacity building" in texts[first] and "3.1.1" in texts[first]
+
+
+@pytest.mark.parametrize("filler_mm", [220, 226, 232, 238])
+def test_an_objective_heading_is_never_left_at_the_bottom_of_a_page(demo_plan, filler_mm):
+    """Whatever comes before it, an objective starts on the page that shows its outcome and first output."""
+    doc = build_plan_document(gather_print_inputs(demo_plan, parse_export_options(None, None, None)))
+    results = render_print_template("export/_results.html", doc=doc).replace("section new-page", "section")
+    texts = page_texts(print_body(f'<div style="height: {filler_mm}mm"></div>{results}'))
+    for block in doc.objectives:
+        title = squash(block.heading.title)
+        [page] = [squash(text) for text in texts if title in squash(text)]
+        after = page[page.index(title):]
+        assert "OUTCOME" in after and f"OUTPUT{block.outputs[0].number}" in after, block.heading.title
