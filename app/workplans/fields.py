@@ -65,15 +65,20 @@ def choices(pairs) -> list[SelectChoice]:
     return [SelectChoice(value=str(value), label=label) for value, label in pairs]
 
 
-def flat_errors(form) -> list[tuple[str, str, str]]:
-    """Every error of a form and its nested entries as (field id, label, message), in page order."""
+def flat_errors(form, names: dict[str, str] | None = None) -> list[tuple[str, str, str]]:
+    """Every error of a form and its nested entries as (field id, label, message), in page order.
+
+    `names` gives repeated entries the names the page heads them with ("Output 5.1"), by entry id.
+    """
     found = []
+    names = names or {}
 
     def walk(fields, context: str) -> None:
         for field in fields:
             if field.type == "FieldList":
                 for number, entry in enumerate(field.entries, start=1):
-                    walk([entry], f"{context}{field.label.text} {number}: ")
+                    name = names.get(entry.id)
+                    walk([entry], f"{name}: " if name else f"{context}{field.label.text} {number}: ")
                 for error in field.errors:
                     if isinstance(error, str):
                         found.append((field.id, context + field.label.text, error))

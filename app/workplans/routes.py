@@ -17,6 +17,7 @@ from app.workplans.budget import budget_summary
 from app.workplans.context import StepContext
 from app.workplans.fields import choices, flat_errors
 from app.workplans.forms import NewWorkplanForm
+from app.workplans.labels import entry_names
 from app.workplans.queries import get_full_workplan_or_404, visible_workplans
 from app.workplans.readiness import check_readiness
 from app.workplans.rows import add_row, parse_action, remove_row
@@ -205,6 +206,7 @@ def _as_int(value) -> int | None:
 
 
 def _render_step(workplan, step, form, ctx, status: int = 200, problem: str | None = None, conflict=None):
+    lookups = _lookups(workplan, ctx)
     return (
         render_template(
             "workplans/step.html",
@@ -216,10 +218,10 @@ def _render_step(workplan, step, form, ctx, status: int = 200, problem: str | No
             previous=previous_step(step),
             next=next_step(step),
             guidance=[rec for rec in ctx.recommendations if step.key in rec.steps],
-            flat_errors=flat_errors(form),
+            flat_errors=flat_errors(form, entry_names(form, lookups)),
             problem=problem,
             conflict=conflict,
-            lookups=_lookups(workplan, ctx),
+            lookups=lookups,
         ),
         status,
     )
