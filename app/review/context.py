@@ -6,7 +6,7 @@ from wtforms.fields.choices import SelectChoice
 from app.auth.models import User
 from app.review.comments import SECTIONS, anchor_label, can_comment, can_resolve, plan_anchors
 from app.review.forms import ApproveForm, CommentForm, ReplyForm, RequestChangesForm, TransitionForm
-from app.review.queries import comment_threads, transition_history
+from app.review.queries import comment_threads, review_notes, transition_history
 from app.review.workflow import allowed_transitions, latest_revision_number, open_blocking_comments
 from app.workplans.models import Workplan
 
@@ -42,4 +42,10 @@ def review_context(workplan: Workplan, user: User) -> dict:
         "latest_revision": latest,
         "blocking_open": open_blocking_comments(workplan),
         "history": transition_history(workplan),
+        "review_notes": review_notes(workplan),
     }
+
+
+def step_review_context(workplan: Workplan, user: User, step_key: str) -> dict:
+    """Prepared values for a step page: the notes of the review round."""
+    return {"review_notes": review_notes(workplan)}

@@ -1,6 +1,6 @@
 """Queries for the HQ review queue and dashboard, each in a fixed number of statements."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 
@@ -10,6 +10,7 @@ from sqlalchemy.orm import joinedload
 from app.catalogue.models import Country, Objective, Phase, Recommendation, Theme
 from app.extensions import db
 from app.review.models import Comment, Revision
+from app.review.queries import ReviewNote, current_notes, latest_notes
 from app.workplans.models import Activity, Lesson, Output, Workplan, WorkplanObjective, WorkplanStatus
 from app.workplans.queries import full_plan_options
 from app.workplans.readiness import AMBER, GREEN, RED, check_readiness
@@ -35,6 +36,7 @@ class QueueRow:
     readiness_level: str
     readiness_words: str
     open_blocking: int
+    notes: list[ReviewNote] = field(default_factory=list)
 
     @property
     def has_earlier_revision(self) -> bool:
@@ -57,6 +59,7 @@ class SentBackRow:
     revision: int
     open_blocking: int
     updated_at: datetime
+    notes: list[ReviewNote] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -89,6 +92,7 @@ def review_queue(now: datetime) -> ReviewQueue:
     in_review = (WorkplanStatus.SUBMITTED, WorkplanStatus.CHANGES_REQUESTED)
     revisions = _latest_revisions(Workplan.status.in_(in_review))
     blocking = _open_blocking(Workplan.status.in_(in_review))
+    notes = latest_notes([plan.id for plan in submitted] + [plan.id for plan in sent_back])
 
     waiting = []
     for plan in submitted:
@@ -104,10 +108,14 @@ def review_queue(now: datetime) -> ReviewQueue:
                 readiness_level=readiness,
                 readiness_words=READINESS_WORDS[readiness],
                 open_blocking=blocking.get(plan.id, 0),
+                notes=current_notes(plan, notes.get(plan.id, {})),
             )
         )
     back = [
-        SentBackRow(plan.id, plan.country.name, plan.title, revisions.get(plan.id, 0), blocking.get(plan.id, 0), plan.updated_at)
+        SentBackRow(
+            plan.id, plan.country.name, plan.title, revisions.get(plan.id, 0), blocking.get(plan.id, 0),
+            plan.updated_at, current_notes(plan, notes.get(plan.id, {})),
+        )
         for plan in sent_back
     ]
     return ReviewQueue(waiting, back)

@@ -11,7 +11,7 @@ from app.database import DatabaseBusy, is_database_busy
 from app.errors import RefusedChange, StaleEdit
 from app.extensions import db
 from app.permissions import access, can_create_workplan, can_edit_workplan
-from app.review.context import review_context
+from app.review.context import review_context, step_review_context
 from app.workplans import bp
 from app.workplans.budget import budget_summary
 from app.workplans.context import StepContext
@@ -222,6 +222,7 @@ def _render_step(workplan, step, form, ctx, status: int = 200, problem: str | No
             problem=problem,
             conflict=conflict,
             lookups=lookups,
+            **step_review_context(workplan, current_user, step.key),
         ),
         status,
     )
@@ -258,6 +259,7 @@ def _render_check(workplan, step):
         progress=progress(workplan),
         previous=previous_step(step),
         readiness=check_readiness(workplan),
+        **step_review_context(workplan, current_user, step.key),
     )
 
 
