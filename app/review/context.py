@@ -6,6 +6,7 @@ from wtforms.fields.choices import SelectChoice
 from app.auth.models import User
 from app.review.comments import SECTIONS, anchor_label, can_comment, can_resolve, plan_anchors
 from app.review.forms import ApproveForm, CommentForm, ReplyForm, RequestChangesForm, TransitionForm
+from app.review.labels import standing_label
 from app.review.queries import comment_threads, review_notes, transition_history
 from app.review.workflow import allowed_transitions, latest_revision_number, open_blocking_comments
 from app.workplans.models import Workplan
@@ -40,6 +41,7 @@ def review_context(workplan: Workplan, user: User) -> dict:
         "request_changes_form": RequestChangesForm(formdata=None),
         "approve_form": ApproveForm(formdata=None, revision=latest),
         "latest_revision": latest,
+        "standing": standing_label(workplan.status, latest, workplan.approved_revision_number),
         "blocking_open": open_blocking_comments(workplan),
         "history": transition_history(workplan),
         "review_notes": review_notes(workplan),

@@ -9,6 +9,7 @@ from sqlalchemy.orm import joinedload
 
 from app.catalogue.models import Country, Objective, Phase, Recommendation, Theme
 from app.extensions import db
+from app.review.labels import standing_label
 from app.review.models import Comment, Revision
 from app.review.queries import ReviewNote, current_notes, latest_notes
 from app.workplans.models import Activity, Lesson, Output, Workplan, WorkplanObjective, WorkplanStatus
@@ -157,10 +158,15 @@ class CountryStatus:
     version: int | None = None
     revision: int | None = None
     updated_at: datetime | None = None
+    approved_revision: int | None = None
 
     @property
     def has_plan(self) -> bool:
         return self.workplan_id is not None
+
+    @property
+    def standing(self) -> str:
+        return standing_label(self.status, self.revision, self.approved_revision) if self.has_plan else ""
 
 
 @dataclass(frozen=True)
@@ -264,6 +270,7 @@ def _country_statuses() -> list[CountryStatus]:
             Country.id, Country.code, Country.name,
             Workplan.id, Workplan.title, Workplan.period_start, Workplan.period_end,
             Workplan.status, Workplan.version, Workplan.updated_at, latest_revision.c.number,
+            Workplan.approved_revision_number,
         )
         .select_from(Country)
         .outerjoin(Workplan, and_(Workplan.country_id == Country.id, Workplan.id.in_(current_plan_ids())))
@@ -272,12 +279,15 @@ def _country_statuses() -> list[CountryStatus]:
         .order_by(Country.name)
     )
     statuses = []
-    for country_id, code, name, plan_id, title, start, end, status, version, updated_at, revision in rows:
+    for country_id, code, name, plan_id, title, start, end, status, version, updated_at, revision, approved in rows:
         if plan_id is None:
             statuses.append(CountryStatus(country_id, code, name))
         else:
             statuses.append(
-                CountryStatus(country_id, code, name, plan_id, title, f"{start}–{end}", status, version, revision, updated_at)
+                CountryStatus(
+                    country_id, code, name, plan_id, title, f"{start}–{end}", status, version, revision, updated_at,
+                    approved,
+                )
             )
     return statuses
 

@@ -9,6 +9,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from app.auth.models import User
 from app.extensions import db
 from app.permissions import visible_country_ids
+from app.review.labels import standing_label
 from app.review.models import AuditEvent, Comment, Notification, ReviewRead, Revision
 from app.workplans.models import Workplan, WorkplanStatus
 
@@ -50,6 +51,27 @@ def revisions_of(workplan: Workplan) -> list[Revision]:
         .order_by(Revision.number.desc())
     )
     return list(db.session.scalars(query))
+
+
+def latest_revision_numbers(workplan_ids: list[int]) -> dict[int, int]:
+    """The newest revision number of each plan (plans never submitted are left out), in one statement."""
+    if not workplan_ids:
+        return {}
+    rows = db.session.execute(
+        select(Revision.workplan_id, func.max(Revision.number))
+        .where(Revision.workplan_id.in_(workplan_ids))
+        .group_by(Revision.workplan_id)
+    )
+    return dict(rows.all())
+
+
+def plan_standings(workplans: list[Workplan]) -> dict[int, str]:
+    """Each plan's standing label ("Approved revision 2 · revision 3 in draft"), by plan id."""
+    latest = latest_revision_numbers([workplan.id for workplan in workplans])
+    return {
+        workplan.id: standing_label(workplan.status, latest.get(workplan.id), workplan.approved_revision_number)
+        for workplan in workplans
+    }
 
 
 def get_revision(workplan: Workplan, number: int) -> Revision | None:

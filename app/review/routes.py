@@ -120,7 +120,12 @@ def revise(workplan_id: int):
     except (NotAllowed, InvalidTransition) as error:
         return _refused(error)
     db.session.commit()
-    flash(f"Version {workplan.version} is open as a draft. The approved revision stays as it was.", "success")
+    approved = workplan.approved_revision_number
+    flash(
+        f"Revision {latest_revision_number(workplan) + 1} is open as a draft. Approved revision {approved} stays as "
+        "it was; download it from the plan's page.",
+        "success",
+    )
     return redirect(url_for("workplans.step", workplan_id=workplan.id, step_key="basics"))
 
 

@@ -12,6 +12,7 @@ from app.errors import RefusedChange, StaleEdit
 from app.extensions import db
 from app.permissions import access, can_create_workplan, can_edit_workplan
 from app.review.context import review_context, step_review_context
+from app.review.queries import plan_standings
 from app.workplans import bp
 from app.workplans.budget import budget_summary
 from app.workplans.context import StepContext
@@ -30,7 +31,12 @@ from app.workplans.steps import STEPS, get_step, next_step, previous_step, progr
 def index():
     """List the plans the signed-in user may see."""
     workplans = visible_workplans(current_user)
-    return render_template("workplans/index.html", workplans=workplans, can_create=can_create_workplan(current_user))
+    return render_template(
+        "workplans/index.html",
+        workplans=workplans,
+        standings=plan_standings(workplans),
+        can_create=can_create_workplan(current_user),
+    )
 
 
 @bp.route("/new", methods=["GET", "POST"])
