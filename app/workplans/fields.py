@@ -1,11 +1,13 @@
 """Form building blocks shared by the drafting steps."""
 
 import re
+from decimal import Decimal
 
 from flask import g
-from wtforms import Field, StringField, TextAreaField
+from wtforms import DecimalField, Field, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, StopValidation, ValidationError
+from wtforms.widgets import TextInput
 
 NARRATIVE_MAX = 10_000
 LINE_MAX = 200
@@ -58,6 +60,36 @@ def line(label: str, description: str = "", needed: bool = False, max_length: in
     validators.append(Length(max=max_length, message=f"Keep this under {max_length} characters."))
     validators.append(no_control_characters)
     return StringField(label, validators=validators, description=description, filters=[normalise_text])
+
+
+# "12,500" or "1,250,000.50": commas only between groups of three digits, so "12,5" is never read as 125.
+GROUPED_AMOUNT = re.compile(r"[0-9]{1,3}(,[0-9]{3})+(\.[0-9]*)?")
+
+
+class MoneyField(DecimalField):
+    """An amount shown with thousands separators (12,500.00); separators and spaces typed in are accepted."""
+
+    # A number input would drop "12,500.00" as invalid and show an empty box: a text input keeps it.
+    widget = TextInput()
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("render_kw", {"inputmode": "decimal"})
+        super().__init__(*args, **kwargs)
+
+    def _value(self) -> str:
+        if self.raw_data:
+            return self.raw_data[0]
+        if self.data is None or self.data == "":
+            return ""
+        return f"{Decimal(self.data):,.2f}"
+
+    def process_formdata(self, valuelist) -> None:
+        if valuelist:
+            value = re.sub(r"[\s\u00a0\u202f]", "", valuelist[0])
+            if GROUPED_AMOUNT.fullmatch(value):
+                value = value.replace(",", "")
+            valuelist = [value]
+        super().process_formdata(valuelist)
 
 
 def choices(pairs) -> list[SelectChoice]:
