@@ -199,6 +199,50 @@
   });
 })();
 
+/* Replying to or resolving a review comment from a step page leaves the page: save the step's
+   unsaved typing first (through the autosave address), so nothing typed is lost. */
+(function () {
+  "use strict";
+
+  function serialise(form) {
+    var data = new FormData(form);
+    data.delete("csrf_token");
+    return new URLSearchParams(data).toString();
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    var initial = document.querySelector("[data-step-form]");
+    if (!initial || !initial.dataset.autosaveUrl) { return; }
+    var saved = serialise(initial);
+    document.addEventListener("submit", function (event) {
+      var leaving = event.target;
+      if (!leaving.hasAttribute || !leaving.hasAttribute("data-leaves-step")) { return; }
+      var step = document.querySelector("[data-step-form]");
+      if (!step || serialise(step) === saved) { return; }
+      event.preventDefault();
+      var data = new FormData(step);
+      data.delete("action");
+      fetch(step.dataset.autosaveUrl, {
+        method: "POST", body: data, credentials: "same-origin", headers: { "X-Requested-With": "fetch" }
+      }).then(function (response) {
+        return response.json().then(function (body) { return { ok: response.ok, body: body }; });
+      }).then(function (result) {
+        if (!result.ok || !result.body.saved) { throw new Error("not saved"); }
+        Object.keys(result.body.hidden || {}).forEach(function (name) {
+          var field = step.querySelector('[name="' + name + '"]');
+          if (field) { field.value = result.body.hidden[name]; }
+        });
+        saved = serialise(step);
+        leaving.submit();
+      }).catch(function () {
+        if (window.confirm("Your changes on this step could not be saved. Send the comment anyway and lose them?")) {
+          leaving.submit();
+        }
+      });
+    });
+  });
+})();
+
 /* Times are printed in UTC; show them in the reader's own time zone, keeping UTC as a tooltip. */
 (function () {
   "use strict";
@@ -209,7 +253,7 @@
       node.setAttribute("data-localised", "");
       var when = new Date(node.getAttribute("datetime"));
       if (isNaN(when.getTime())) { return; }
-      var options = { day: "numeric", month: "short", year: "numeric" };
+      var options = { day: "2-digit", month: "short", year: "numeric" };
       if (node.getAttribute("data-local") === "datetime") {
         options.hour = "2-digit";
         options.minute = "2-digit";
