@@ -303,3 +303,23 @@ def test_rules_with_nothing_to_check_yet_are_not_shown_as_ready(pk_officer, sign
     assert "Nothing to check yet:</strong> Every activity has a quarter" in page
     assert "Ready:</strong> Every activity has" not in page
     assert readiness.level == RED and not readiness.can_submit
+
+
+def test_every_fix_link_of_every_rule_lands_on_a_field_of_its_step(demo_plan, pk_officer, sign_in):
+    db.session.autoflush = False
+    targets = set()
+    for _, _, breaker in CASES:
+        restore = breaker(demo_plan)
+        for result in check_readiness(demo_plan).failed:
+            targets.update((result.rule.step, problem.field) for problem in result.problems if problem.field)
+        restore()
+    db.session.rollback()
+    db.session.autoflush = True
+    # Rules that have a place to point at do; only "choose lessons" and "name a risk" have no field yet.
+    assert len(targets) >= 20
+    officer = sign_in(pk_officer)
+    pages = {}
+    for step, field_id in sorted(targets):
+        if step not in pages:
+            pages[step] = officer.get(f"/workplans/{demo_plan.id}/steps/{step}").get_data(as_text=True)
+        assert f'id="{field_id}"' in pages[step], (step, field_id)
