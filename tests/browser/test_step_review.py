@@ -1,6 +1,7 @@
 """In the browser: times show in the reader's time zone, and answering a comment from a step keeps the typing."""
 
-from datetime import datetime, timedelta
+import re
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from playwright.sync_api import expect
@@ -50,3 +51,18 @@ def test_replying_from_a_step_saves_what_was_typed_first(person, live_server):
     location, replies = live_server.run(read)
     assert location == "Lahore, Karachi, Quetta and Peshawar"
     assert replies == ["Budget raised for four cities."]
+
+
+@pytest.mark.live_settings(AUTOSAVE_SECONDS=1)
+@pytest.mark.browser_context_args(timezone_id="Asia/Karachi")
+def test_the_autosave_line_shows_the_readers_time(person, live_server):
+    plan_id = live_server.run(plans.demo_plan_id)
+    officer = person(plans.OFFICER, Journey("autosave-local-time"))
+    officer.goto(f"/workplans/{plan_id}/steps/context")
+    officer.page.get_by_label(re.compile(r"^\s*Priorities")).first.fill("Identification of victims first.")
+    status = officer.page.locator("[data-autosave-status]")
+    expect(status).to_contain_text("Saved automatically at", timeout=10_000)
+    karachi = datetime.now(UTC) + timedelta(hours=5)
+    text = status.inner_text()
+    assert "UTC" not in text, text
+    assert f"{karachi:%H}:" in text or f"{karachi - timedelta(minutes=1):%H}:" in text, text

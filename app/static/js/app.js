@@ -266,8 +266,28 @@
     });
   }
 
+  /* The autosave line says "… at 14:05 UTC" (today, UTC): show that time in the reader's zone too. */
+  function localiseStatus(root) {
+    var status = root.querySelector("[data-autosave-status]");
+    if (!status || status.getAttribute("data-local-text") === status.textContent) { return; }
+    var match = /^(.* at )(\d\d):(\d\d) UTC(.*)$/.exec(status.textContent);
+    if (!match) { return; }
+    var now = new Date();
+    var when = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate(), +match[2], +match[3]));
+    if (when - now > 60000) { when = new Date(when - 86400000); }
+    try {
+      var text = match[1] + new Intl.DateTimeFormat(undefined,
+        { hour: "2-digit", minute: "2-digit", timeZoneName: "short" }).format(when) + match[4];
+      status.setAttribute("data-local-text", text);
+      status.textContent = text;
+    } catch (error) { /* Old browsers keep the UTC text. */ }
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     localise(document);
+    localiseStatus(document);
+    new MutationObserver(function () { localiseStatus(document); })
+      .observe(document.body, { childList: true, subtree: true, characterData: true });
     /* Parts of a step page are swapped in after adding or removing rows. */
     new MutationObserver(function () { localise(document); })
       .observe(document.body, { childList: true, subtree: true });
