@@ -1,9 +1,11 @@
 """Template filters, globals and the security headers on every response."""
 
+from datetime import UTC, datetime
 from decimal import Decimal
 
 from flask import Flask, current_app, request
 from flask_login import current_user
+from markupsafe import Markup
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -18,9 +20,29 @@ def format_eur(value) -> str:
     return f"EUR {Decimal(value):,.0f}"
 
 
+def format_time(value: datetime | None, with_time: bool = True) -> Markup | str:
+    """A UTC time as a <time> element: UTC text that app.js rewrites into the reader's own time zone."""
+    if value is None:
+        return "—"
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    value = value.astimezone(UTC)
+    text = value.strftime("%d %b %Y, %H:%M UTC" if with_time else "%d %b %Y")
+    kind = "datetime" if with_time else "date"
+    stamp = value.strftime("%Y-%m-%dT%H:%M:%SZ")
+    return Markup('<time datetime="{}" data-local="{}">{}</time>').format(stamp, kind, text)
+
+
+def format_date(value: datetime | None) -> Markup | str:
+    """A UTC time shown as the reader's local date."""
+    return format_time(value, with_time=False)
+
+
 def register_helpers(app: Flask) -> None:
     """Register filters and the after-request header hook."""
     app.add_template_filter(format_eur, "eur")
+    app.add_template_filter(format_time, "when")
+    app.add_template_filter(format_date, "day")
 
     @app.after_request
     def security_headers(response):

@@ -13,7 +13,7 @@ class MeetingPackForm(FlaskForm):
     """Plans for one meeting pack; ids the user may not see are dropped by the query, not trusted here."""
 
     workplan_ids = CheckboxListField(
-        "Plans", coerce=int, validate_choice=False,
+        "Plans", validate_choice=False,
         validators=[InputRequired("Choose at least one plan.")],
     )
     profile = SelectField(

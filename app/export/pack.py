@@ -4,6 +4,7 @@ The pack is one HTML document, so its pages are numbered through the whole pack 
 (and each plan's own contents) give the pages things start on in the pack.
 """
 
+import re
 from datetime import date
 
 from app.audit import record_event
@@ -15,24 +16,50 @@ from app.export.queries import open_blocking_counts
 from app.export.rendering import render_documents
 from app.export.services import ExportOptions, PdfFile, cached_pdf, gather_print_inputs
 from app.export.templating import render_print_template
+from app.review.queries import plan_standings
 from app.workplans.fields import choices
-from app.workplans.models import Workplan
+from app.workplans.models import Workplan, WorkplanStatus
 
 
 class EmptyPack(ValueError):
     """None of the chosen plans exists or is visible to the user."""
 
 
+def pack_value(workplan_id: int, revision: int | None = None) -> str:
+    """A pack choice: "12" prints plan 12's current text, "12@2" its revision 2."""
+    return f"{workplan_id}@{revision}" if revision else str(workplan_id)
+
+
+def parse_pack_values(values: list[str]) -> list[tuple[int, int | None]]:
+    """(plan id, revision or None) for each well-formed pack choice, in order, without repeats."""
+    chosen = []
+    for value in values or []:
+        match = re.fullmatch(r"([0-9]{1,9})(?:@([0-9]{1,9}))?", str(value))
+        if match:
+            pair = (int(match[1]), int(match[2]) if match[2] else None)
+            if pair not in chosen:
+                chosen.append(pair)
+    return chosen
+
+
 def pack_choices(candidates: list[Workplan]):
-    """Checkbox choices for the pack form, and the default selection: each country's newest plan."""
-    defaults, seen = [], set()
-    for workplan in candidates:
-        if workplan.country_id not in seen:
-            seen.add(workplan.country_id)
-            defaults.append(workplan.id)
-    labels = (
-        (w.id, f"{w.country.name}: {w.title} ({w.period_label}, {w.status.label}, v{w.version})") for w in candidates
-    )
+    """Checkbox choices for the pack form, and the default selection.
+
+    A plan approved and then reopened offers its approved revision beside its working text. Each
+    country's newest plan is chosen to start with: its approved revision if it has one, else its newest text.
+    """
+    standings = plan_standings(candidates)
+    labels, defaults, seen = [], [], set()
+    for w in candidates:
+        name = f"{w.country.name}: {w.title} ({w.period_label}"
+        approved = w.approved_revision_number
+        if approved:
+            labels.append((pack_value(w.id, approved), f"{name}, approved revision {approved})"))
+        if w.status != WorkplanStatus.APPROVED or not approved:
+            labels.append((pack_value(w.id), f"{name}, {standings[w.id].split(' · ')[-1].lower()})"))
+        if w.country_id not in seen:
+            seen.add(w.country_id)
+            defaults.append(pack_value(w.id, approved))
     return choices(labels), defaults
 
 
@@ -43,7 +70,7 @@ def _plan_summary(workplan: Workplan, inputs: dict, blocking: int) -> dict:
         "title": snapshot["title"],
         "period": f"{snapshot['period_start']}–{snapshot['period_end']}",
         "status": STATUS_LABELS[facts["status"]],
-        "version": f"v{snapshot['version']}",
+        "version": revision_labels(snapshot, facts)[0],
         "revision": revision_labels(snapshot, facts)[0],
         "readiness": READINESS_LABELS[facts["readiness"]],
         "objectives": [f"{o['number']}. {o['title']}" for o in snapshot["objectives"]],
@@ -71,16 +98,23 @@ def pack_contents(workplans: list[Workplan], inputs: list[dict], profile_key: st
     }
 
 
-def build_meeting_pack(workplans: list[Workplan], profile_key: str, annexes: bool) -> PdfFile:
+def build_meeting_pack(
+    workplans: list[Workplan], profile_key: str, annexes: bool, revisions: list[int | None] | None = None
+) -> PdfFile:
     """Print several plans as one PDF: pack cover and contents, one status page per country, then each plan.
 
-    Raises EmptyPack when there is no plan to print, RendererBusy or RenderFailed. Only reads:
-    audit with record_pack.
+    `revisions` names, plan by plan, the revision to print (None: the current text). Raises
+    EmptyPack when there is no plan to print, RevisionNotFound, RendererBusy or RenderFailed.
+    Only reads: audit with record_pack.
     """
     if not workplans:
         raise EmptyPack("None of the chosen plans is available.")
+    revisions = revisions or [None] * len(workplans)
+    inputs = [
+        gather_print_inputs(workplan, ExportOptions(get_profile(profile_key), revision, annexes))
+        for workplan, revision in zip(workplans, revisions, strict=True)
+    ]
     options = ExportOptions(get_profile(profile_key), None, annexes)
-    inputs = [gather_print_inputs(workplan, options) for workplan in workplans]
     contents = pack_contents(workplans, inputs, options.profile.key)
 
     def render() -> bytes:

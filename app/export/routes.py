@@ -8,7 +8,7 @@ from app.database import begin_reading, begin_writing
 from app.export import bp
 from app.export.diagram import diagram_svg
 from app.export.forms import MeetingPackForm
-from app.export.pack import EmptyPack, build_meeting_pack, pack_choices, record_pack
+from app.export.pack import EmptyPack, build_meeting_pack, pack_choices, parse_pack_values, record_pack
 from app.export.profiles import PROFILES
 from app.export.queries import full_plans, pack_candidates
 from app.export.rendering import RendererBusy, RenderFailed
@@ -114,15 +114,19 @@ def meeting_pack():
     if request.method == "GET":
         form.workplan_ids.data = defaults
     if form.validate_on_submit():
-        plans = full_plans(current_user, form.workplan_ids.data)
+        chosen = parse_pack_values(form.workplan_ids.data)
+        found = {plan.id: plan for plan in full_plans(current_user, [plan_id for plan_id, _ in chosen])}
+        # In the query's order (country, newest period), each plan's chosen texts together.
+        pairs = [(plan, revision) for plan in found.values() for plan_id, revision in chosen if plan_id == plan.id]
+        plans = [plan for plan, _ in pairs]
         try:
-            pdf = build_meeting_pack(plans, form.profile.data, form.annexes.data)
-        except EmptyPack as error:
+            pdf = build_meeting_pack(plans, form.profile.data, form.annexes.data, [revision for _, revision in pairs])
+        except (EmptyPack, RevisionNotFound) as error:
             form.workplan_ids.errors.append(str(error))
         except (RendererBusy, RenderFailed) as error:
             return render_unavailable(error)
         else:
-            plan_ids = [plan.id for plan in plans]
+            plan_ids = list(dict.fromkeys(plan.id for plan in plans))
             begin_writing()
             record_pack(current_user, plan_ids, form.profile.data, form.annexes.data, pdf)
             db.session.commit()

@@ -6,7 +6,8 @@ from wtforms.fields.choices import SelectChoice
 from app.auth.models import User
 from app.review.comments import SECTIONS, anchor_label, can_comment, can_resolve, plan_anchors
 from app.review.forms import ApproveForm, CommentForm, ReplyForm, RequestChangesForm, TransitionForm
-from app.review.queries import comment_threads, transition_history
+from app.review.labels import standing_label
+from app.review.queries import comment_threads, review_notes, transition_history
 from app.review.workflow import allowed_transitions, latest_revision_number, open_blocking_comments
 from app.workplans.models import Workplan
 
@@ -40,6 +41,63 @@ def review_context(workplan: Workplan, user: User) -> dict:
         "request_changes_form": RequestChangesForm(formdata=None),
         "approve_form": ApproveForm(formdata=None, revision=latest),
         "latest_revision": latest,
+        "standing": standing_label(workplan.status, latest, workplan.approved_revision_number),
         "blocking_open": open_blocking_comments(workplan),
         "history": transition_history(workplan),
+        "review_notes": review_notes(workplan),
+    }
+
+
+# The drafting step where each commented section is edited.
+STEP_OF_SECTION = {
+    "summary": "basics",
+    "context": "context",
+    "theory": "theory",
+    "lessons": "lessons",
+    "results": "results",
+    "activities": "activities",
+    "budget": "activities",
+    "risks": "risks",
+    "partnerships": "partnerships",
+    "mel": "mel",
+    "sustainability": "sustainability",
+}
+
+
+def _anchor_key(comment) -> str:
+    return f"{comment.anchor_type}:{comment.anchor_id}" if comment.anchor_id else f"section:{comment.section}"
+
+
+def step_review_context(workplan: Workplan, user: User, step_key: str) -> dict:
+    """Prepared values for a step page: the review notes, the step's open comment threads and counts per step.
+
+    `item_threads` holds the threads about one item by its anchor ("output:12"); a lesson's also by
+    "recommendation:<id>", since the Lessons step lists recommendations.
+    """
+    threads = [thread for thread in comment_threads(workplan) if thread.is_open]
+    by_key = {anchor.key: anchor for anchor in plan_anchors(workplan)}
+    lessons = {lesson.id: lesson.recommendation_id for lesson in workplan.lessons}
+    open_by_step: dict[str, int] = {}
+    here, items = [], {}
+    for thread in threads:
+        step = STEP_OF_SECTION.get(thread.section)
+        open_by_step[step] = open_by_step.get(step, 0) + 1
+        if step != step_key:
+            continue
+        here.append((thread, anchor_label(thread, by_key)))
+        if thread.anchor_id:
+            items.setdefault(_anchor_key(thread), []).append(thread)
+            if thread.anchor_type == "lesson" and thread.anchor_id in lessons:
+                items.setdefault(f"recommendation:{lessons[thread.anchor_id]}", []).append(thread)
+    # Section comments first: they head the step; item comments follow in page order.
+    here.sort(key=lambda pair: pair[0].anchor_id is not None)
+    return {
+        "review_notes": review_notes(workplan),
+        "open_by_step": open_by_step,
+        "step_threads": here,
+        "item_threads": items,
+        "can_comment": can_comment(user, workplan),
+        "resolvable_ids": {thread.id for thread, _ in here if can_resolve(user, thread, workplan)},
+        "reply_form": ReplyForm(formdata=None),
+        "transition_form": TransitionForm(formdata=None),
     }

@@ -1,6 +1,6 @@
 """Queries for the HQ review queue and dashboard, each in a fixed number of statements."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 
@@ -9,7 +9,9 @@ from sqlalchemy.orm import joinedload
 
 from app.catalogue.models import Country, Objective, Phase, Recommendation, Theme
 from app.extensions import db
+from app.review.labels import standing_label
 from app.review.models import Comment, Revision
+from app.review.queries import ReviewNote, current_notes, latest_notes
 from app.workplans.models import Activity, Lesson, Output, Workplan, WorkplanObjective, WorkplanStatus
 from app.workplans.queries import full_plan_options
 from app.workplans.readiness import AMBER, GREEN, RED, check_readiness
@@ -35,6 +37,7 @@ class QueueRow:
     readiness_level: str
     readiness_words: str
     open_blocking: int
+    notes: list[ReviewNote] = field(default_factory=list)
 
     @property
     def has_earlier_revision(self) -> bool:
@@ -57,6 +60,7 @@ class SentBackRow:
     revision: int
     open_blocking: int
     updated_at: datetime
+    notes: list[ReviewNote] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -89,6 +93,7 @@ def review_queue(now: datetime) -> ReviewQueue:
     in_review = (WorkplanStatus.SUBMITTED, WorkplanStatus.CHANGES_REQUESTED)
     revisions = _latest_revisions(Workplan.status.in_(in_review))
     blocking = _open_blocking(Workplan.status.in_(in_review))
+    notes = latest_notes([plan.id for plan in submitted] + [plan.id for plan in sent_back])
 
     waiting = []
     for plan in submitted:
@@ -104,10 +109,14 @@ def review_queue(now: datetime) -> ReviewQueue:
                 readiness_level=readiness,
                 readiness_words=READINESS_WORDS[readiness],
                 open_blocking=blocking.get(plan.id, 0),
+                notes=current_notes(plan, notes.get(plan.id, {})),
             )
         )
     back = [
-        SentBackRow(plan.id, plan.country.name, plan.title, revisions.get(plan.id, 0), blocking.get(plan.id, 0), plan.updated_at)
+        SentBackRow(
+            plan.id, plan.country.name, plan.title, revisions.get(plan.id, 0), blocking.get(plan.id, 0),
+            plan.updated_at, current_notes(plan, notes.get(plan.id, {})),
+        )
         for plan in sent_back
     ]
     return ReviewQueue(waiting, back)
@@ -149,10 +158,15 @@ class CountryStatus:
     version: int | None = None
     revision: int | None = None
     updated_at: datetime | None = None
+    approved_revision: int | None = None
 
     @property
     def has_plan(self) -> bool:
         return self.workplan_id is not None
+
+    @property
+    def standing(self) -> str:
+        return standing_label(self.status, self.revision, self.approved_revision) if self.has_plan else ""
 
 
 @dataclass(frozen=True)
@@ -256,6 +270,7 @@ def _country_statuses() -> list[CountryStatus]:
             Country.id, Country.code, Country.name,
             Workplan.id, Workplan.title, Workplan.period_start, Workplan.period_end,
             Workplan.status, Workplan.version, Workplan.updated_at, latest_revision.c.number,
+            Workplan.approved_revision_number,
         )
         .select_from(Country)
         .outerjoin(Workplan, and_(Workplan.country_id == Country.id, Workplan.id.in_(current_plan_ids())))
@@ -264,12 +279,15 @@ def _country_statuses() -> list[CountryStatus]:
         .order_by(Country.name)
     )
     statuses = []
-    for country_id, code, name, plan_id, title, start, end, status, version, updated_at, revision in rows:
+    for country_id, code, name, plan_id, title, start, end, status, version, updated_at, revision, approved in rows:
         if plan_id is None:
             statuses.append(CountryStatus(country_id, code, name))
         else:
             statuses.append(
-                CountryStatus(country_id, code, name, plan_id, title, f"{start}–{end}", status, version, revision, updated_at)
+                CountryStatus(
+                    country_id, code, name, plan_id, title, f"{start}–{end}", status, version, revision, updated_at,
+                    approved,
+                )
             )
     return statuses
 

@@ -1,4 +1,7 @@
-"""Read queries for review pages: threads, history, revisions, notices."""
+"""Read queries for review pages: threads, history, revisions, notices, the notes of the review round."""
+
+from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
@@ -6,8 +9,9 @@ from sqlalchemy.orm import joinedload, selectinload
 from app.auth.models import User
 from app.extensions import db
 from app.permissions import visible_country_ids
+from app.review.labels import standing_label
 from app.review.models import AuditEvent, Comment, Notification, ReviewRead, Revision
-from app.workplans.models import Workplan
+from app.workplans.models import Workplan, WorkplanStatus
 
 TRANSITION_ACTIONS = ("workplan.create", "workplan.submit", "workplan.request_changes", "workplan.approve", "workplan.revise")
 
@@ -49,6 +53,27 @@ def revisions_of(workplan: Workplan) -> list[Revision]:
     return list(db.session.scalars(query))
 
 
+def latest_revision_numbers(workplan_ids: list[int]) -> dict[int, int]:
+    """The newest revision number of each plan (plans never submitted are left out), in one statement."""
+    if not workplan_ids:
+        return {}
+    rows = db.session.execute(
+        select(Revision.workplan_id, func.max(Revision.number))
+        .where(Revision.workplan_id.in_(workplan_ids))
+        .group_by(Revision.workplan_id)
+    )
+    return dict(rows.all())
+
+
+def plan_standings(workplans: list[Workplan]) -> dict[int, str]:
+    """Each plan's standing label ("Approved revision 2 · revision 3 in draft"), by plan id."""
+    latest = latest_revision_numbers([workplan.id for workplan in workplans])
+    return {
+        workplan.id: standing_label(workplan.status, latest.get(workplan.id), workplan.approved_revision_number)
+        for workplan in workplans
+    }
+
+
 def get_revision(workplan: Workplan, number: int) -> Revision | None:
     """One revision of the plan by its number."""
     return db.session.scalar(select(Revision).where(Revision.workplan_id == workplan.id, Revision.number == number))
@@ -87,3 +112,71 @@ def notices_for(user: User, limit: int = 100) -> list[Notification]:
         .limit(limit)
     )
     return list(db.session.scalars(query))
+
+
+@dataclass(frozen=True)
+class ReviewNote:
+    """The note that went with a submission or a send-back: who wrote it, when, on which revision."""
+
+    kind: str
+    text: str
+    author: str
+    at: datetime
+    revision: int | None
+
+    @property
+    def is_from_hq(self) -> bool:
+        return self.kind == "workplan.request_changes"
+
+
+NOTE_ACTIONS = ("workplan.submit", "workplan.request_changes")
+
+
+def latest_notes(workplan_ids: list[int]) -> dict[int, dict[str, ReviewNote]]:
+    """The newest submission and send-back of each plan, with their notes, in one statement."""
+    if not workplan_ids:
+        return {}
+    rank = func.row_number().over(
+        partition_by=(AuditEvent.workplan_id, AuditEvent.action), order_by=(AuditEvent.at.desc(), AuditEvent.id.desc())
+    )
+    ranked = (
+        select(AuditEvent.id, rank.label("rank"))
+        .where(AuditEvent.workplan_id.in_(workplan_ids), AuditEvent.action.in_(NOTE_ACTIONS))
+        .subquery()
+    )
+    events = db.session.scalars(
+        select(AuditEvent)
+        .join(ranked, ranked.c.id == AuditEvent.id)
+        .where(ranked.c.rank == 1)
+        .options(joinedload(AuditEvent.actor))
+    )
+    notes: dict[int, dict[str, ReviewNote]] = {}
+    for event in events:
+        author = event.actor.name if event.actor else "—"
+        revision = (event.details or {}).get("revision")
+        notes.setdefault(event.workplan_id, {})[event.action] = ReviewNote(
+            event.action, event.note or "", author, event.at, revision
+        )
+    return notes
+
+
+def current_notes(workplan: Workplan, notes: dict[str, ReviewNote]) -> list[ReviewNote]:
+    """The notes of the plan's current review round, HQ's first: what should change, then the officers' note.
+
+    HQ's request stands while the plan is sent back or resubmitted, until it is approved; the officers'
+    note stands while their submission is being reviewed or answered.
+    """
+    shown = []
+    request = notes.get("workplan.request_changes")
+    submission = notes.get("workplan.submit")
+    in_round = workplan.status in (WorkplanStatus.CHANGES_REQUESTED, WorkplanStatus.SUBMITTED)
+    if in_round and request and request.text and (workplan.approved_at is None or request.at > workplan.approved_at):
+        shown.append(request)
+    if in_round and submission and submission.text:
+        shown.append(submission)
+    return shown
+
+
+def review_notes(workplan: Workplan) -> list[ReviewNote]:
+    """The notes of the plan's current review round (see current_notes)."""
+    return current_notes(workplan, latest_notes([workplan.id]).get(workplan.id, {}))

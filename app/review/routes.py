@@ -9,7 +9,7 @@ from app.database import begin_writing
 from app.db import utcnow
 from app.errors import IncompleteWorkplan, InvalidTransition, NotAllowed, RefusedChange, StaleRevision
 from app.extensions import db
-from app.permissions import access
+from app.permissions import access, can_edit_workplan
 from app.review import bp
 from app.review.comments import add_comment, can_comment, reply_to_comment, resolve_comment
 from app.review.context import review_context
@@ -27,6 +27,7 @@ from app.review.workflow import (
     submit_workplan,
 )
 from app.workplans.queries import get_full_workplan_or_404
+from app.workplans.steps import get_step
 
 
 def _overview(workplan_id: int, anchor: str | None = None):
@@ -120,7 +121,12 @@ def revise(workplan_id: int):
     except (NotAllowed, InvalidTransition) as error:
         return _refused(error)
     db.session.commit()
-    flash(f"Version {workplan.version} is open as a draft. The approved revision stays as it was.", "success")
+    approved = workplan.approved_revision_number
+    flash(
+        f"Revision {latest_revision_number(workplan) + 1} is open as a draft. Approved revision {approved} stays as "
+        "it was; download it from the plan's page.",
+        "success",
+    )
     return redirect(url_for("workplans.step", workplan_id=workplan.id, step_key="basics"))
 
 
@@ -148,6 +154,16 @@ def comment(workplan_id: int):
     return _overview(workplan.id, f"comment-{created.id}")
 
 
+def _back_to_thread(workplan, comment_id: int):
+    """Back where the reply or resolve was sent from: the step page it was on, else the plan's overview."""
+    step = get_step(request.form.get("step") or "")
+    if step is not None and can_edit_workplan(current_user, workplan):
+        return redirect(
+            url_for("workplans.step", workplan_id=workplan.id, step_key=step.key, _anchor=f"comment-{comment_id}")
+        )
+    return _overview(workplan.id, f"comment-{comment_id}")
+
+
 def _thread_or_404(workplan_id: int, comment_id: int):
     """The plan and one of its threads; another plan's comment, or a reply inside a thread, is 404."""
     workplan = get_full_workplan_or_404(workplan_id, current_user)
@@ -168,13 +184,14 @@ def reply(workplan_id: int, comment_id: int):
     form = ReplyForm()
     if not form.validate_on_submit():
         flash("Write the reply first.", "error")
-        return _overview(workplan.id, f"comment-{parent.id}")
+        return _back_to_thread(workplan, parent.id)
     try:
         reply_to_comment(parent, workplan, current_user, form.body.data)
     except NotAllowed as error:
         return _refused(error)
     db.session.commit()
-    return _overview(workplan.id, f"comment-{parent.id}")
+    flash("Reply added.", "success")
+    return _back_to_thread(workplan, parent.id)
 
 
 @bp.post("/workplans/<int:workplan_id>/comments/<int:comment_id>/resolve")
@@ -190,7 +207,7 @@ def resolve(workplan_id: int, comment_id: int):
         return _refused(error)
     db.session.commit()
     flash("Comment resolved.", "success")
-    return _overview(workplan.id, f"comment-{thread.id}")
+    return _back_to_thread(workplan, thread.id)
 
 
 @bp.get("/workplans/<int:workplan_id>/comments")

@@ -1,11 +1,13 @@
 """Form building blocks shared by the drafting steps."""
 
 import re
+from decimal import Decimal
 
 from flask import g
-from wtforms import Field, StringField, TextAreaField
+from wtforms import DecimalField, Field, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, StopValidation, ValidationError
+from wtforms.widgets import TextInput
 
 NARRATIVE_MAX = 10_000
 LINE_MAX = 200
@@ -60,20 +62,55 @@ def line(label: str, description: str = "", needed: bool = False, max_length: in
     return StringField(label, validators=validators, description=description, filters=[normalise_text])
 
 
+# "12,500" or "1,250,000.50": commas only between groups of three digits, so "12,5" is never read as 125.
+GROUPED_AMOUNT = re.compile(r"[0-9]{1,3}(,[0-9]{3})+(\.[0-9]*)?")
+
+
+class MoneyField(DecimalField):
+    """An amount shown with thousands separators (12,500.00); separators and spaces typed in are accepted."""
+
+    # A number input would drop "12,500.00" as invalid and show an empty box: a text input keeps it.
+    widget = TextInput()
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("render_kw", {"inputmode": "decimal"})
+        super().__init__(*args, **kwargs)
+
+    def _value(self) -> str:
+        if self.raw_data:
+            return self.raw_data[0]
+        if self.data is None or self.data == "":
+            return ""
+        return f"{Decimal(self.data):,.2f}"
+
+    def process_formdata(self, valuelist) -> None:
+        if valuelist:
+            value = re.sub(r"[\s\u00a0\u202f]", "", valuelist[0])
+            if GROUPED_AMOUNT.fullmatch(value):
+                value = value.replace(",", "")
+            valuelist = [value]
+        super().process_formdata(valuelist)
+
+
 def choices(pairs) -> list[SelectChoice]:
     """Turn (value, label) pairs into WTForms choices."""
     return [SelectChoice(value=str(value), label=label) for value, label in pairs]
 
 
-def flat_errors(form) -> list[tuple[str, str, str]]:
-    """Every error of a form and its nested entries as (field id, label, message), in page order."""
+def flat_errors(form, names: dict[str, str] | None = None) -> list[tuple[str, str, str]]:
+    """Every error of a form and its nested entries as (field id, label, message), in page order.
+
+    `names` gives repeated entries the names the page heads them with ("Output 5.1"), by entry id.
+    """
     found = []
+    names = names or {}
 
     def walk(fields, context: str) -> None:
         for field in fields:
             if field.type == "FieldList":
                 for number, entry in enumerate(field.entries, start=1):
-                    walk([entry], f"{context}{field.label.text} {number}: ")
+                    name = names.get(entry.id)
+                    walk([entry], f"{name}: " if name else f"{context}{field.label.text} {number}: ")
                 for error in field.errors:
                     if isinstance(error, str):
                         found.append((field.id, context + field.label.text, error))

@@ -4,7 +4,6 @@ from flask import g
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    DecimalField,
     FieldList,
     Form,
     FormField,
@@ -16,7 +15,7 @@ from wtforms import (
 from wtforms.validators import NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from app.workplans.fields import NeededToContinue, line, narrative
+from app.workplans.fields import MoneyField, NeededToContinue, line, narrative
 
 YEAR_RANGE = NumberRange(min=2000, max=2100, message="Enter a year between 2000 and 2100.")
 
@@ -214,7 +213,7 @@ class ActivityForm(Form):
     new_partner_type = SelectField("Type of the proposed partner", default="")
     location = line("Location", needed=True)
     quarters = CheckboxListField("Quarters", validators=[NeededToContinue("Tick at least one quarter.")])
-    budget_eur = DecimalField(
+    budget_eur = MoneyField(
         "Budget (EUR)",
         places=2,
         validators=[NeededToContinue(), Optional(), NumberRange(min=0, max=100_000_000, message="Enter an amount from 0 to 100,000,000.")],

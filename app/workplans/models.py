@@ -66,7 +66,7 @@ class Workplan(db.Model):
     period_start: Mapped[int]
     period_end: Mapped[int]
     status: Mapped[WorkplanStatus] = mapped_column(enum_column(WorkplanStatus), default=WorkplanStatus.DRAFT)
-    # The plan's version as people speak of it (v1, v2 after a revision of an approved plan).
+    # How many times an approved plan was reopened (Revise). Pages speak of revisions only ("Revision 3").
     version: Mapped[int] = mapped_column(default=1)
     # Bumped on every save; a form carries it so a stale tab cannot overwrite newer text.
     lock_version: Mapped[int] = mapped_column(default=1)

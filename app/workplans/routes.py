@@ -12,12 +12,14 @@ from app.database import DatabaseBusy, is_database_busy
 from app.errors import RefusedChange, StaleEdit
 from app.extensions import db
 from app.permissions import access, can_create_workplan, can_edit_workplan
-from app.review.context import review_context
+from app.review.context import review_context, step_review_context
+from app.review.queries import plan_standings
 from app.workplans import bp
 from app.workplans.budget import budget_summary
 from app.workplans.context import StepContext
 from app.workplans.fields import choices, flat_errors
 from app.workplans.forms import NewWorkplanForm
+from app.workplans.labels import entry_names
 from app.workplans.queries import get_full_workplan_or_404, visible_workplans
 from app.workplans.readiness import check_readiness
 from app.workplans.rows import add_row, parse_action, remove_row
@@ -30,7 +32,12 @@ from app.workplans.steps import STEPS, get_step, next_step, previous_step, progr
 def index():
     """List the plans the signed-in user may see."""
     workplans = visible_workplans(current_user)
-    return render_template("workplans/index.html", workplans=workplans, can_create=can_create_workplan(current_user))
+    return render_template(
+        "workplans/index.html",
+        workplans=workplans,
+        standings=plan_standings(workplans),
+        can_create=can_create_workplan(current_user),
+    )
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -206,6 +213,7 @@ def _as_int(value) -> int | None:
 
 
 def _render_step(workplan, step, form, ctx, status: int = 200, problem: str | None = None, conflict=None):
+    lookups = _lookups(workplan, ctx)
     return (
         render_template(
             "workplans/step.html",
@@ -217,10 +225,11 @@ def _render_step(workplan, step, form, ctx, status: int = 200, problem: str | No
             previous=previous_step(step),
             next=next_step(step),
             guidance=[rec for rec in ctx.recommendations if step.key in rec.steps],
-            flat_errors=flat_errors(form),
+            flat_errors=flat_errors(form, entry_names(form, lookups)),
             problem=problem,
             conflict=conflict,
-            lookups=_lookups(workplan, ctx),
+            lookups=lookups,
+            **step_review_context(workplan, current_user, step.key),
         ),
         status,
     )
@@ -257,6 +266,7 @@ def _render_check(workplan, step):
         progress=progress(workplan),
         previous=previous_step(step),
         readiness=check_readiness(workplan),
+        **step_review_context(workplan, current_user, step.key),
     )
 
 

@@ -107,7 +107,7 @@ def test_journey_3_officer_sees_the_comment_edits_and_resubmits(person, live_ser
         "link", name=re.compile("Activities")
     ).click()
     budget = field(page.locator("#outputs-0-activities-0"), "Budget (EUR)")
-    expect(budget).to_have_value("45000.00")
+    expect(budget).to_have_value("45,000.00")
     budget.fill("60000")
     officer.checkpoint("step activities (budget raised)")
     page.get_by_role("button", name="Save", exact=True).click()

@@ -76,7 +76,7 @@ def test_every_page_says_page_x_of_y_and_a_draft_is_watermarked_on_every_page(de
         assert f"Page {number} of {total}" in text, number
     for text in texts[1:]:
         assert f"Pakistan · {demo_plan.title}" in text
-        assert "v1 · working text · DRAFT" in text
+        assert f"PK-{demo_plan.id} · working text · DRAFT" in text
 
 
 def test_every_activity_and_indicator_of_the_plan_is_printed(demo_plan, download):

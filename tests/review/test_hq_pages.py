@@ -284,7 +284,7 @@ def test_the_current_plan_is_the_newest_period_then_the_latest_change(client, hq
     assert old.updated_at > newest.updated_at
 
     rows = {row[0]: row for row in body_rows(tables(client.get("/review/dashboard"))["dashboard-status"])}
-    assert rows["Pakistan"][1:5] == ["Pakistan new period", "2026–2028", newest.status.label, "v2"]
+    assert rows["Pakistan"][1:5] == ["Pakistan new period", "2026–2028", newest.status.label, "Revision 1 in draft"]
     assert rows["Iraq"][1] == "Iraq changed last" and rows["Iraq"][3] == "Under review" and rows["Iraq"][5] == "3"
     assert rows["Brazil"][1] == "Brazil plan"
     for name in ("Afghanistan", "Iran (Islamic Republic of)", "Bangladesh"):

@@ -21,7 +21,7 @@ TITLE = TITLE_MARK + "{{7*7}}-end"
 TITLE_SHOWN, TITLE_EVALUATED = TITLE, TITLE_MARK + "49-end"
 ESCAPED = "&lt;script&gt;alert(1)&lt;/script&gt;"
 # Only code that builds HTML from escaped parts, as WTForms' own widgets do, may return Markup.
-MARKUP_ALLOWED = {"app/export/diagram.py", "app/admin/forms.py"}
+MARKUP_ALLOWED = {"app/export/diagram.py", "app/admin/forms.py", "app/core/helpers.py"}
 
 
 def _fill_text_columns(obj) -> None:

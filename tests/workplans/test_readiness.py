@@ -7,7 +7,8 @@ import pytest
 from app.catalogue.models import PartnerType
 from app.extensions import db
 from app.workplans.models import Level, Risk
-from app.workplans.readiness import AMBER, GREEN, RED, check_readiness
+from app.workplans.readiness import AMBER, GREEN, NOTHING, RED, check_readiness
+from tests import factories
 
 
 def _first_activity(plan):
@@ -242,7 +243,83 @@ def test_a_failing_condition_turns_its_rule_and_is_fixed_again(demo_plan, rule_k
     assert fixed.level == GREEN
 
 
-def test_a_new_blank_risk_is_named_in_the_problem(demo_plan):
+def test_a_new_blank_risk_is_named_as_its_step_heads_it(demo_plan):
     demo_plan.risks.append(Risk(position=9, description="Floods", likelihood=Level.LOW))
+    number = len(demo_plan.risks)
     problems = check_readiness(demo_plan).result("risks").problems
-    assert problems == ["Risk “Floods” needs likelihood, impact, mitigation and an owner."]
+    assert problems == [f"Risk {number} needs likelihood, impact, mitigation and an owner."]
+    assert problems[0].field == f"risks-{number - 1}-impact"
+
+
+def test_problems_name_items_as_the_steps_do_and_link_to_the_exact_field(demo_plan, pk_officer, sign_in):
+    item = demo_plan.objectives[-1]
+    output = item.outputs[-1]
+    output.statement = ""
+    output.carried_on_by = ""
+    output.indicators[0].source_of_verification = ""
+    activity = demo_plan.outputs[-1].activities[-1]
+    activity.lead_agency = None
+    demo_plan.risks[-1].owner = ""
+    demo_plan.objectives[0].rationale = ""
+    demo_plan.lessons[-1].how_applied = ""
+    demo_plan.summary = ""
+    db.session.commit()
+
+    readiness = check_readiness(demo_plan)
+    problems = [(result.rule.step, problem) for result in readiness.results for problem in result.problems]
+    texts = " ".join(problems for _, problems in problems)
+    code = f"{item.objective.number}.{output.position}"
+    assert f"Output {code} has no statement." in texts
+    assert f"Indicator {code}.1 lacks: source of verification." in texts
+    assert f"Activity {code}.{len(output.activities)} needs a lead agency." in texts
+    assert f"Say who carries Output {code} on after the project." in texts
+    assert "“" not in texts.replace(f"“{demo_plan.lessons[-1].recommendation.label}”", "")
+
+    officer = sign_in(pk_officer)
+    check = officer.get(f"/workplans/{demo_plan.id}/steps/check").get_data(as_text=True)
+    pages = {}
+    for step, problem in problems:
+        assert problem.field, problem
+        assert f'href="/workplans/{demo_plan.id}/steps/{step}#{problem.field}"' in check
+        if step not in pages:
+            pages[step] = officer.get(f"/workplans/{demo_plan.id}/steps/{step}").get_data(as_text=True)
+        assert f'id="{problem.field}"' in pages[step], (step, problem, problem.field)
+
+
+def test_rules_with_nothing_to_check_yet_are_not_shown_as_ready(pk_officer, sign_in):
+    plan = factories.make_workplan("PK", "Early draft")
+    db.session.commit()
+    readiness = check_readiness(plan)
+    for key in (
+        "activity_details",
+        "output_indicators",
+        "budget",
+        "capacity_follow_up",
+        "carried_on",
+        "lessons_linked",
+    ):
+        assert readiness.result(key).level == NOTHING, key
+    page = sign_in(pk_officer).get(f"/workplans/{plan.id}/steps/check").get_data(as_text=True)
+    assert "Nothing to check yet:</strong> Every activity has a quarter" in page
+    assert "Ready:</strong> Every activity has" not in page
+    assert readiness.level == RED and not readiness.can_submit
+
+
+def test_every_fix_link_of_every_rule_lands_on_a_field_of_its_step(demo_plan, pk_officer, sign_in):
+    db.session.autoflush = False
+    targets = set()
+    for _, _, breaker in CASES:
+        restore = breaker(demo_plan)
+        for result in check_readiness(demo_plan).failed:
+            targets.update((result.rule.step, problem.field) for problem in result.problems if problem.field)
+        restore()
+    db.session.rollback()
+    db.session.autoflush = True
+    # Rules that have a place to point at do; only "choose lessons" and "name a risk" have no field yet.
+    assert len(targets) >= 20
+    officer = sign_in(pk_officer)
+    pages = {}
+    for step, field_id in sorted(targets):
+        if step not in pages:
+            pages[step] = officer.get(f"/workplans/{demo_plan.id}/steps/{step}").get_data(as_text=True)
+        assert f'id="{field_id}"' in pages[step], (step, field_id)

@@ -198,3 +198,98 @@
     });
   });
 })();
+
+/* Replying to or resolving a review comment from a step page leaves the page: save the step's
+   unsaved typing first (through the autosave address), so nothing typed is lost. */
+(function () {
+  "use strict";
+
+  function serialise(form) {
+    var data = new FormData(form);
+    data.delete("csrf_token");
+    return new URLSearchParams(data).toString();
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    var initial = document.querySelector("[data-step-form]");
+    if (!initial || !initial.dataset.autosaveUrl) { return; }
+    var saved = serialise(initial);
+    document.addEventListener("submit", function (event) {
+      var leaving = event.target;
+      if (!leaving.hasAttribute || !leaving.hasAttribute("data-leaves-step")) { return; }
+      var step = document.querySelector("[data-step-form]");
+      if (!step || serialise(step) === saved) { return; }
+      event.preventDefault();
+      var data = new FormData(step);
+      data.delete("action");
+      fetch(step.dataset.autosaveUrl, {
+        method: "POST", body: data, credentials: "same-origin", headers: { "X-Requested-With": "fetch" }
+      }).then(function (response) {
+        return response.json().then(function (body) { return { ok: response.ok, body: body }; });
+      }).then(function (result) {
+        if (!result.ok || !result.body.saved) { throw new Error("not saved"); }
+        Object.keys(result.body.hidden || {}).forEach(function (name) {
+          var field = step.querySelector('[name="' + name + '"]');
+          if (field) { field.value = result.body.hidden[name]; }
+        });
+        saved = serialise(step);
+        leaving.submit();
+      }).catch(function () {
+        if (window.confirm("Your changes on this step could not be saved. Send the comment anyway and lose them?")) {
+          leaving.submit();
+        }
+      });
+    });
+  });
+})();
+
+/* Times are printed in UTC; show them in the reader's own time zone, keeping UTC as a tooltip. */
+(function () {
+  "use strict";
+
+  function localise(root) {
+    /* Marked once done: rewriting a node's text must not wake the observer below for ever. */
+    Array.prototype.forEach.call(root.querySelectorAll("time[data-local]:not([data-localised])"), function (node) {
+      node.setAttribute("data-localised", "");
+      var when = new Date(node.getAttribute("datetime"));
+      if (isNaN(when.getTime())) { return; }
+      var options = { day: "2-digit", month: "short", year: "numeric" };
+      if (node.getAttribute("data-local") === "datetime") {
+        options.hour = "2-digit";
+        options.minute = "2-digit";
+        options.timeZoneName = "short";
+      }
+      try {
+        if (!node.title) { node.title = node.textContent; }
+        node.textContent = new Intl.DateTimeFormat(undefined, options).format(when);
+      } catch (error) { /* Old browsers keep the UTC text. */ }
+    });
+  }
+
+  /* The autosave line says "… at 14:05 UTC" (today, UTC): show that time in the reader's zone too. */
+  function localiseStatus(root) {
+    var status = root.querySelector("[data-autosave-status]");
+    if (!status || status.getAttribute("data-local-text") === status.textContent) { return; }
+    var match = /^(.* at )(\d\d):(\d\d) UTC(.*)$/.exec(status.textContent);
+    if (!match) { return; }
+    var now = new Date();
+    var when = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate(), +match[2], +match[3]));
+    if (when - now > 60000) { when = new Date(when - 86400000); }
+    try {
+      var text = match[1] + new Intl.DateTimeFormat(undefined,
+        { hour: "2-digit", minute: "2-digit", timeZoneName: "short" }).format(when) + match[4];
+      status.setAttribute("data-local-text", text);
+      status.textContent = text;
+    } catch (error) { /* Old browsers keep the UTC text. */ }
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    localise(document);
+    localiseStatus(document);
+    new MutationObserver(function () { localiseStatus(document); })
+      .observe(document.body, { childList: true, subtree: true, characterData: true });
+    /* Parts of a step page are swapped in after adding or removing rows. */
+    new MutationObserver(function () { localise(document); })
+      .observe(document.body, { childList: true, subtree: true });
+  });
+})();
