@@ -174,7 +174,6 @@ class PlanDocument:
     country_code: str
     phase: str
     period: str
-    version: str
     revision: str
     running_revision: str
     status: str
@@ -406,7 +405,6 @@ def build_plan_document(inputs: dict) -> PlanDocument:
         country_code=snapshot["country"]["code"],
         phase=facts["phase"],
         period=f"{snapshot['period_start']}–{snapshot['period_end']}",
-        version=f"v{snapshot['version']}",
         revision=revision,
         running_revision=running_revision,
         status=status,

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from app.audit import record_event
 from app.auth.models import User
 from app.export.cache import cache_key, pdf_cache
-from app.export.document import build_plan_document
+from app.export.document import build_plan_document, revision_labels
 from app.export.profiles import Profile, apply_profile, get_profile
 from app.export.queries import review_threads, revisions_of, theme_order
 from app.export.rendering import render_pdf
@@ -196,10 +196,10 @@ def render_plan_html(inputs: dict) -> str:
 
 
 def export_filename(workplan: Workplan, inputs: dict, options: ExportOptions) -> str:
-    """COUNTRY-id-vVERSION[-rN]-profile.pdf, built from ids only, never from user text."""
+    """COUNTRY-id-revision-N-profile.pdf (or -working-text-), from ids and numbers only, never user text."""
     code = re.sub(r"[^A-Z0-9]", "", workplan.country.code.upper()) or "XX"
-    revision = f"-r{options.revision}" if options.revision is not None else ""
-    return f"{code}-{int(workplan.id)}-v{int(inputs['snapshot']['version'])}{revision}-{options.profile.key}.pdf"
+    label = re.sub(r"[^a-z0-9]+", "-", revision_labels(inputs["snapshot"], inputs["facts"])[1])
+    return f"{code}-{int(workplan.id)}-{label}-{options.profile.key}.pdf"
 
 
 def cached_pdf(kind: str, inputs, render) -> tuple[bytes, bool]:

@@ -1,5 +1,7 @@
 """Who may download a plan's PDF, what the response looks like, and when it is rendered again."""
 
+import re
+
 import pytest
 from sqlalchemy import select
 
@@ -33,17 +35,20 @@ def test_the_officer_downloads_an_attachment_named_from_ids_only(small_plan, pk_
     assert response.status_code == 200
     assert response.mimetype == "application/pdf"
     assert response.data.startswith(b"%PDF-")
-    assert response.headers["Content-Disposition"] == f'attachment; filename="PK-{small_plan.id}-v1-internal.pdf"'
+    assert response.headers["Content-Disposition"] == f'attachment; filename="PK-{small_plan.id}-working-text-internal.pdf"'
     assert response.headers["Cache-Control"] == "no-store"
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert "X-Injected" not in response.headers
 
 
-def test_the_profile_and_revision_are_in_the_file_name(small_plan, pk_officer, sign_in):
-    small_plan.version = 3
+def test_the_pdf_and_its_name_speak_of_revisions_only(small_plan, pk_officer, sign_in):
+    small_plan.version = 3  # the plan was reopened twice: no "v3" anywhere, as on the screens
     db.session.commit()
     response = sign_in(pk_officer).get(f"/workplans/{small_plan.id}/export.pdf?profile=donor")
-    assert response.headers["Content-Disposition"] == f'attachment; filename="PK-{small_plan.id}-v3-donor.pdf"'
+    assert response.headers["Content-Disposition"] == f'attachment; filename="PK-{small_plan.id}-working-text-donor.pdf"'
+    text = "".join(page_texts(response.data))
+    assert "(working text)" in text
+    assert not re.search(r"\bv3\b", text)
 
 
 def test_another_countrys_officer_gets_404_exactly_like_a_missing_plan(small_plan, iq_officer, sign_in):
@@ -127,7 +132,7 @@ def test_a_revision_prints_its_snapshot_not_the_current_text(demo_plan, pk_offic
     db.session.commit()
     client = sign_in(pk_officer)
     old = client.get(f"/workplans/{demo_plan.id}/export.pdf?revision=1&annexes=0")
-    assert old.headers["Content-Disposition"] == f'attachment; filename="PK-{demo_plan.id}-v1-r1-internal.pdf"'
+    assert old.headers["Content-Disposition"] == f'attachment; filename="PK-{demo_plan.id}-revision-1-internal.pdf"'
     old_text = "".join(page_texts(old.data))
     assert "A summary written after the submission." not in old_text
     assert "Revision 1 of 1" in old_text
