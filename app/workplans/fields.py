@@ -73,7 +73,9 @@ def flat_errors(form) -> list[tuple[str, str, str]]:
         for field in fields:
             if field.type == "FieldList":
                 for number, entry in enumerate(field.entries, start=1):
-                    walk([entry], f"{context}{field.label.text} {number}: ")
+                    # A step may name its entries (a lesson by its title); otherwise "Risks 2".
+                    title = getattr(entry, "title", None) or f"{field.label.text} {number}"
+                    walk([entry], f"{context}{title}: ")
                 for error in field.errors:
                     if isinstance(error, str):
                         found.append((field.id, context + field.label.text, error))
