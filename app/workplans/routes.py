@@ -104,13 +104,7 @@ def step(workplan_id: int, step_key: str):
         step.prepare_form(form, ctx)
         return _render_step(workplan, step, form, ctx)
 
-    verb, target = parse_action(request.form.get("action"))
-    formdata = request.form
-    anchor = None
-    if verb == "add":
-        formdata, anchor = add_row(formdata, target)
-    elif verb == "remove":
-        formdata = remove_row(formdata, target)
+    verb, formdata, anchor = _posted_formdata()
     # Type checks only: whatever is well-formed is saved, complete or not.
     form = step.form_class(formdata=formdata)
     step.prepare_form(form, ctx)
@@ -208,6 +202,17 @@ def _needed_check(workplan, step, ctx):
     if "csrf_token" in form:
         form.csrf_token.errors = []
     return form if flat_errors(form) else None
+
+
+def _posted_formdata():
+    """The button's verb, the posted fields with its row added or removed, and the added row's prefix."""
+    verb, target = parse_action(request.form.get("action"))
+    if verb == "add":
+        formdata, anchor = add_row(request.form, target)
+        return verb, formdata, anchor
+    if verb == "remove":
+        return verb, remove_row(request.form, target), None
+    return verb, request.form, None
 
 
 def _from_script() -> bool:
@@ -340,7 +345,9 @@ def _posted_step_again(status: int, problem: str):
     if step is None or step.form_class is None or not can_edit_workplan(current_user, workplan):
         return None
     ctx = StepContext(workplan, current_user)
-    form = step.form_class(formdata=request.form)
+    # The row the user added (or removed) with this request stays added (or removed) on the page.
+    _, formdata, _ = _posted_formdata()
+    form = step.form_class(formdata=formdata)
     step.prepare_form(form, ctx)
     return _render_step(workplan, step, form, ctx, status=status, problem=problem, unsaved=True)
 

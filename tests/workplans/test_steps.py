@@ -581,3 +581,49 @@ def test_an_expired_submission_comes_back_with_the_note(app, client, login, demo
     again = form_values(response.data)
     assert again["note"] == NOTE and again["csrf_token"] != "expired-or-forged"
     assert client.post(f"/workplans/{demo_plan.id}/submit", data=again).status_code == 302
+
+
+def _lessons_typed(client, plan_id) -> MultiDict:
+    values = open_step(client, plan_id, "lessons")
+    values["lessons-0-picked"] = "y"
+    values["lessons-1-how_applied"] = "Typed in a card left unticked."
+    return values
+
+
+def _shows_lessons_typed(response) -> None:
+    shown = form_values(response.data)
+    assert shown["lessons-0-picked"] == "y"
+    assert shown["lessons-1-how_applied"] == "Typed in a card left unticked."
+    assert "lessons-1-picked" not in shown
+
+
+def test_a_refused_lessons_save_brings_back_ticks_and_unticked_cards(client, users, login, iq_plan):
+    login(users["off_iq"])
+    values = _lessons_typed(client, iq_plan.id)
+    values["lessons-2-how_applied"] = "A bell\x07 from a copy and paste."
+    response = post_step(client, iq_plan.id, "lessons", values)
+    assert response.status_code == 200
+    _shows_lessons_typed(response)
+    assert "data-unsaved" in response.get_data(as_text=True)
+
+    stale = _lessons_typed(client, iq_plan.id)
+    post_step(client, iq_plan.id, "context", open_step(client, iq_plan.id, "context"))
+    response = post_step(client, iq_plan.id, "lessons", stale)
+    assert response.status_code == 409
+    _shows_lessons_typed(response)
+    assert "data-autosave-hold" in response.get_data(as_text=True)
+    assert _saved_lessons(iq_plan.id) == {}
+
+
+def test_an_expired_form_brings_back_the_row_just_added(app, client, users, login, iq_plan):
+    login(users["off_iq"])
+    app.config["WTF_CSRF_ENABLED"] = True
+    values = open_step(client, iq_plan.id, "risks")
+    values["csrf_token"] = "expired-or-forged"
+    values["risks-0-id"], values["risks-0-description"] = "", "Typed before pressing Add"
+    response = post_step(client, iq_plan.id, "risks", values, action="add:risks")
+    assert response.status_code == 400
+    shown = form_values(response.data)
+    assert shown["risks-0-description"] == "Typed before pressing Add"
+    assert "risks-1-id" in shown and shown["risks-1-description"] == ""
+    assert "data-unsaved" in response.get_data(as_text=True)
