@@ -206,6 +206,15 @@ def load_objectives(workplan: Workplan, ctx: StepContext) -> dict:
     }
 
 
+def prepare_objectives(form, ctx: StepContext) -> None:
+    """Name each card after its objective, as the page does, so messages say which one they are about."""
+    catalogue = {objective.id: objective for objective in ctx.objectives}
+    for entry in form.objectives:
+        objective = catalogue.get(_as_int(entry.form.objective_id.data))
+        if objective is not None:
+            entry.title = f"Objective {objective.number}: {objective.title}"
+
+
 def apply_objectives(workplan: Workplan, data: dict, ctx: StepContext) -> None:
     catalogue = {objective.id: objective for objective in ctx.objectives}
     chosen = {item.objective_id: item for item in workplan.objectives}

@@ -112,6 +112,7 @@ STEPS: list[Step] = [
         load=step_data.load_objectives,
         apply=step_data.apply_objectives,
         completeness=step_data.objectives_state,
+        prepare=step_data.prepare_objectives,
         body="workplans/steps/_objectives.html",
     ),
     Step(

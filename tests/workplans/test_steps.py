@@ -382,6 +382,17 @@ def test_unticking_an_objective_with_outputs_is_refused(client, users, login, iq
     assert len(db.session.get(Workplan, iq_plan.id).objectives) == 1
 
 
+def test_a_message_about_an_objective_names_it_as_its_card_does(client, users, login, iq_plan):
+    login(users["off_iq"])
+    values = open_step(client, iq_plan.id, "objectives")
+    values["objectives-1-picked"] = "y"
+    response = post_step(client, iq_plan.id, "objectives", values, "continue")
+    objective = StepContext(iq_plan, users["off_iq"]).objectives[1]
+    expected = f"Objective {objective.number}: {objective.title}: Why this objective: Give a rationale for each objective"
+    assert expected in text_of(response.data)
+    assert "Objectives 2" not in text_of(response.data)
+
+
 def test_objectives_are_ranked_and_at_least_one_is_needed(client, users, login, iq_plan):
     login(users["off_iq"])
     response = post_step(client, iq_plan.id, "objectives", open_step(client, iq_plan.id, "objectives"), "continue")
