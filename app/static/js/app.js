@@ -94,7 +94,8 @@
       var page = new DOMParser().parseFromString(result.html, "text/html");
       var fresh = page.querySelector(".wizard__form");
       var current = document.querySelector(".wizard__form");
-      if (!fresh || !current) { leave(result.response.url); return; }
+      /* Not a step page (signed out, no longer editable…): the ordinary submission handles that and keeps the text. */
+      if (!fresh || !current) { submitNatively(action); return; }
       var old = stepForm();
       current.replaceWith(fresh);
       var nav = page.querySelector(".step-nav");
@@ -114,14 +115,18 @@
       }
     }).catch(function () {
       /* Offline or failed: fall back to the ordinary form submission, which keeps the text. */
-      var form = stepForm();
-      form.removeAttribute("aria-busy");
-      var fallback = document.createElement("input");
-      fallback.type = "hidden"; fallback.name = "action"; fallback.value = action;
-      form.appendChild(fallback);
-      state.leaving = true;
-      form.submit();
+      submitNatively(action);
     });
+  }
+
+  function submitNatively(action) {
+    var form = stepForm();
+    form.removeAttribute("aria-busy");
+    var fallback = document.createElement("input");
+    fallback.type = "hidden"; fallback.name = "action"; fallback.value = action;
+    form.appendChild(fallback);
+    state.leaving = true;
+    form.submit();
   }
 
   function enhanceRows(form) {
@@ -290,6 +295,11 @@
       if (event.target.matches("form[data-keep-typing]:not([data-step-form])")) { state.leaving = true; }
     });
   }
+
+  /* Back to this page from the browser's cache: it is not leaving any more. */
+  window.addEventListener("pageshow", function (event) {
+    if (event.persisted) { state.leaving = false; }
+  });
 
   /* Closing the tab, reloading or any navigation the scripts above did not handle. */
   window.addEventListener("beforeunload", function (event) {
