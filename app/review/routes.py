@@ -2,6 +2,7 @@
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from flask_wtf.csrf import CSRFError
 from sqlalchemy import update
 
 from app.core.errors import render_error
@@ -27,6 +28,7 @@ from app.review.workflow import (
     submit_workplan,
 )
 from app.workplans.queries import get_full_workplan_or_404
+from app.workplans.routes import check_page
 from app.workplans.steps import get_step
 
 
@@ -48,19 +50,60 @@ def submit(workplan_id: int):
     """Send the plan to HQ for review."""
     workplan = get_full_workplan_or_404(workplan_id, current_user)
     form = TransitionForm()
+    note = form.note.data or ""
     if not form.validate_on_submit():
-        return render_error(400)
+        if not can_edit_workplan(current_user, workplan):
+            return render_error(400)
+        return check_page(
+            workplan, note, "The note is too long: keep it under 4,000 characters, then submit again.", 400
+        )
+    # The readiness the officer read was checked on this version; a plan changed since is checked again.
+    seen = request.form.get("lock_version")
+    if seen is not None and seen != str(workplan.lock_version) and can_edit_workplan(current_user, workplan):
+        return check_page(
+            workplan,
+            note,
+            "The plan was changed after this page was opened (in another tab or by a colleague), so it was not "
+            "submitted. Look at the readiness check below again, then press Submit to HQ: your note is kept.",
+            409,
+        )
     try:
-        revision = submit_workplan(workplan, current_user, note=form.note.data or "")
+        revision = submit_workplan(workplan, current_user, note=note)
     except IncompleteWorkplan as error:
         db.session.rollback()
-        flash(str(error), "error")
-        return redirect(url_for("workplans.step", workplan_id=workplan.id, step_key="check"), 303)
-    except (NotAllowed, InvalidTransition) as error:
+        return check_page(workplan, note, f"Not submitted: {error} Your note is kept below.", 409)
+    except InvalidTransition as error:
+        db.session.rollback()
+        return check_page(
+            workplan,
+            note,
+            f"Not submitted: {error} A colleague may have submitted it already: the plan's overview shows its "
+            "status. Your note is kept below to copy.",
+            409,
+        )
+    except NotAllowed as error:
         return _refused(error)
     db.session.commit()
     flash(f"Submitted to HQ as revision {revision.number}. You will be told when HQ has reviewed it.", "success")
     return _overview(workplan.id)
+
+
+@bp.errorhandler(CSRFError)
+def expired_form(error):
+    """An expired submission: the check page again with the note and a fresh token; other forms get the usual page."""
+    if request.endpoint == "review.submit" and current_user.is_authenticated:
+        workplan = get_full_workplan_or_404(request.view_args["workplan_id"], current_user)
+        if can_edit_workplan(current_user, workplan):
+            return check_page(
+                workplan,
+                request.form.get("note", ""),
+                "The page was open for a long time and its security check expired, so the plan was not submitted. "
+                "Your note is kept below: press Submit to HQ again.",
+                400,
+            )
+    return render_error(
+        400, "Your form expired", "For your security the form timed out. Go back, reload the page and send it again."
+    )
 
 
 @bp.post("/workplans/<int:workplan_id>/request-changes")

@@ -109,7 +109,8 @@ def flat_errors(form, names: dict[str, str] | None = None) -> list[tuple[str, st
         for field in fields:
             if field.type == "FieldList":
                 for number, entry in enumerate(field.entries, start=1):
-                    name = names.get(entry.id)
+                    # Names as the step page heads entries ("Output 5.1", a lesson by its title), else "Risks 2".
+                    name = names.get(entry.id) or getattr(entry, "title", None)
                     walk([entry], f"{name}: " if name else f"{context}{field.label.text} {number}: ")
                 for error in field.errors:
                     if isinstance(error, str):

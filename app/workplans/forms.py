@@ -125,7 +125,8 @@ class LessonEntryForm(Form):
     )
 
     def validate_how_applied(self, field):
-        if self.picked.data and not (field.data or "").strip():
+        # A plain Save keeps a ticked lesson without its line; moving on asks for it.
+        if self.picked.data and not (field.data or "").strip() and _strict():
             raise ValidationError("Say how the plan applies this lesson, or untick it.")
 
 

@@ -112,32 +112,38 @@ def step(workplan_id: int, step_key: str):
         step.prepare_form(form, ctx)
         return _render_step(workplan, step, form, ctx)
 
-    verb, target = parse_action(request.form.get("action"))
-    formdata = request.form
-    anchor = None
-    if verb == "add":
-        formdata, anchor = add_row(formdata, target)
-    elif verb == "remove":
-        formdata = remove_row(formdata, target)
+    verb, formdata, anchor = _posted_formdata()
     # Type checks only: whatever is well-formed is saved, complete or not.
     form = step.form_class(formdata=formdata)
     step.prepare_form(form, ctx)
     if verb == "restore":
         return _render_step(
-            workplan, step, form, ctx,
+            workplan,
+            step,
+            form,
+            ctx,
+            unsaved=True,
             problem="This is the text you were saving when you were signed out. It is not saved yet: press Save.",
         )
-    if not form.validate():
-        return _render_step(workplan, step, form, ctx)
+    valid = form.validate()
+    if verb in ("add", "remove") and _from_script():
+        # The script swaps this form in place and saves it like any typing. Saving here would change
+        # the plan's version under a Save pressed meanwhile, and that Save would then look stale.
+        return _render_step(workplan, step, form, ctx, unsaved=True, added=anchor)
+    if not valid:
+        return _render_step(workplan, step, form, ctx, unsaved=True)
     try:
         save_step(workplan, step, form.data, ctx, expected_lock_version=_as_int(form.lock_version.data))
     except RefusedChange as error:
         db.session.rollback()
-        return _render_step(workplan, step, form, ctx, problem=str(error))
+        return _render_step(workplan, step, form, ctx, unsaved=True, problem=str(error))
     except StaleEdit:
         db.session.rollback()
         return _render_conflict(workplan_id, step, form)
     db.session.commit()
+    notice = step.notice(form.data, ctx) if step.notice else None
+    if notice:
+        flash(notice, "info")
     if verb != "continue":
         flash("Saved.", "success")
         # "added" repeats the anchor for scripts: fetch() hides the fragment of a redirect.
@@ -167,7 +173,8 @@ def autosave(workplan_id: int, step_key: str):
     form = step.form_class(formdata=request.form)
     step.prepare_form(form, ctx)
     if not form.validate():
-        return jsonify(saved=False, errors=[message for _, _, message in flat_errors(form)]), 422
+        # Each message names its field (and its lesson, risk or row): the status line is all the user sees.
+        return jsonify(saved=False, errors=[f"{label}: {message}" for _, label, message in flat_errors(form)]), 422
     try:
         save_step(workplan, step, form.data, ctx, expected_lock_version=_as_int(form.lock_version.data))
     except (RefusedChange, StaleEdit) as error:
@@ -205,6 +212,22 @@ def _needed_check(workplan, step, ctx):
     return form if flat_errors(form) else None
 
 
+def _posted_formdata():
+    """The button's verb, the posted fields with its row added or removed, and the added row's prefix."""
+    verb, target = parse_action(request.form.get("action"))
+    if verb == "add":
+        formdata, anchor = add_row(request.form, target)
+        return verb, formdata, anchor
+    if verb == "remove":
+        return verb, remove_row(request.form, target), None
+    return verb, request.form, None
+
+
+def _from_script() -> bool:
+    """Whether the editor's script sent this request (it swaps the answer into the page itself)."""
+    return request.headers.get("X-Requested-With") == "fetch"
+
+
 def _as_int(value) -> int | None:
     try:
         return int(value)
@@ -212,11 +235,24 @@ def _as_int(value) -> int | None:
         return None
 
 
-def _render_step(workplan, step, form, ctx, status: int = 200, problem: str | None = None, conflict=None):
+def _render_step(
+    workplan,
+    step,
+    form,
+    ctx,
+    status: int = 200,
+    problem: str | None = None,
+    conflict=None,
+    unsaved: bool = False,
+    added: str | None = None,
+):
+    """The step page; `unsaved` when the form shows values the plan does not hold yet."""
     lookups = _lookups(workplan, ctx)
     return (
         render_template(
             "workplans/step.html",
+            unsaved=unsaved,
+            added=added,
             workplan=workplan,
             step=step,
             form=form,
@@ -254,20 +290,30 @@ def _render_conflict(workplan_id: int, step, form):
     saved = step.load(workplan, ctx)
     form.lock_version.data = workplan.lock_version
     step.prepare_form(form, ctx)
-    return _render_step(workplan, step, form, ctx, status=409, conflict=saved)
+    return _render_step(workplan, step, form, ctx, status=409, conflict=saved, unsaved=True)
 
 
-def _render_check(workplan, step):
-    return render_template(
-        "workplans/check.html",
-        workplan=workplan,
-        step=step,
-        steps=STEPS,
-        progress=progress(workplan),
-        previous=previous_step(step),
-        readiness=check_readiness(workplan),
-        **step_review_context(workplan, current_user, step.key),
+def _render_check(workplan, step, note: str = "", problem: str | None = None, status: int = 200):
+    return (
+        render_template(
+            "workplans/check.html",
+            workplan=workplan,
+            step=step,
+            steps=STEPS,
+            progress=progress(workplan),
+            previous=previous_step(step),
+            readiness=check_readiness(workplan),
+            note=note,
+            problem=problem,
+            **step_review_context(workplan, current_user, step.key),
+        ),
+        status,
     )
+
+
+def check_page(workplan, note: str, problem: str, status: int):
+    """The "Check and submit" step again after a refused submission, with the note still in its box."""
+    return _render_check(workplan, get_step("check"), note=note, problem=problem, status=status)
 
 
 @bp.errorhandler(CSRFError)
@@ -314,12 +360,14 @@ def _posted_step_again(status: int, problem: str):
     if step is None or step.form_class is None or not can_edit_workplan(current_user, workplan):
         return None
     ctx = StepContext(workplan, current_user)
-    form = step.form_class(formdata=request.form)
+    # The row the user added (or removed) with this request stays added (or removed) on the page.
+    _, formdata, _ = _posted_formdata()
+    form = step.form_class(formdata=formdata)
     step.prepare_form(form, ctx)
-    return _render_step(workplan, step, form, ctx, status=status, problem=problem)
+    return _render_step(workplan, step, form, ctx, status=status, problem=problem, unsaved=True)
 
 
-@bp.context_processor
+@bp.app_context_processor
 def step_titles():
-    """Step titles by key, for links such as "Fix this on the Results step"."""
+    """Step titles by key, for links such as "Fix this on the Results step" (on review pages too)."""
     return {"step_titles": {s.key: s.title for s in STEPS}}

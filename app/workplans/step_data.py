@@ -139,18 +139,49 @@ def load_lessons(workplan: Workplan, ctx: StepContext) -> dict:
     }
 
 
+def prepare_lessons(form, ctx: StepContext) -> None:
+    """Name each card after its recommendation, so messages say which lesson they are about."""
+    catalogue = {rec.id: rec for rec in ctx.recommendations}
+    for entry in form.lessons:
+        rec = catalogue.get(_as_int(entry.form.recommendation_id.data))
+        if rec is not None:
+            entry.title = rec.label
+
+
+def lesson_is_chosen(entry: dict) -> bool:
+    """A lesson is applied when ticked or when the officer wrote how it is applied: typing never loses text."""
+    return bool(entry.get("picked")) or _filled(entry.get("how_applied"))
+
+
 def apply_lessons(workplan: Workplan, data: dict, ctx: StepContext) -> None:
     catalogue = {rec.id: rec for rec in ctx.recommendations}
     chosen = {lesson.recommendation_id: lesson for lesson in workplan.lessons}
     kept = []
     for entry in data["lessons"]:
         rec = catalogue.get(_as_int(entry["recommendation_id"]))
-        if rec is None or not entry["picked"]:
+        if rec is None or not lesson_is_chosen(entry):
             continue
         lesson = chosen.get(rec.id) or Lesson(recommendation=rec)
         lesson.how_applied = entry.get("how_applied") or ""
         kept.append(lesson)
     workplan.lessons = kept
+
+
+def lessons_notice(data: dict, ctx: StepContext) -> str | None:
+    """Say which unticked lessons were kept because their "How we apply it" has text."""
+    catalogue = {rec.id: rec for rec in ctx.recommendations}
+    kept = [
+        catalogue[_as_int(entry["recommendation_id"])].label
+        for entry in data["lessons"]
+        if not entry.get("picked") and lesson_is_chosen(entry) and _as_int(entry["recommendation_id"]) in catalogue
+    ]
+    if not kept:
+        return None
+    names = ", ".join(f"“{label}”" for label in kept)
+    return (
+        f"Ticked because you wrote how the plan applies it: {names}. "
+        "To drop a lesson, untick it and clear its “How we apply it” text."
+    )
 
 
 def lessons_state(workplan: Workplan) -> str:
@@ -173,6 +204,15 @@ def load_objectives(workplan: Workplan, ctx: StepContext) -> dict:
             for objective in ctx.objectives
         ]
     }
+
+
+def prepare_objectives(form, ctx: StepContext) -> None:
+    """Name each card after its objective, as the page does, so messages say which one they are about."""
+    catalogue = {objective.id: objective for objective in ctx.objectives}
+    for entry in form.objectives:
+        objective = catalogue.get(_as_int(entry.form.objective_id.data))
+        if objective is not None:
+            entry.title = f"Objective {objective.number}: {objective.title}"
 
 
 def apply_objectives(workplan: Workplan, data: dict, ctx: StepContext) -> None:

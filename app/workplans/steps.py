@@ -23,6 +23,8 @@ class Step:
     completeness: Callable[[Workplan], str] | None = None
     prepare: Callable[[forms.StepForm, StepContext], None] = step_data.no_choices
     body: str = "workplans/steps/_fields.html"
+    # What the officer should know about a save beyond "Saved." (e.g. a lesson ticked by its text).
+    notice: Callable[[dict, StepContext], str | None] | None = None
     # Texts of this step an officer can mark sensitive (left out of donor and public PDFs).
     sensitive: tuple[str, ...] = ()
 
@@ -98,6 +100,8 @@ STEPS: list[Step] = [
         load=step_data.load_lessons,
         apply=step_data.apply_lessons,
         completeness=step_data.lessons_state,
+        prepare=step_data.prepare_lessons,
+        notice=step_data.lessons_notice,
         body="workplans/steps/_lessons.html",
     ),
     Step(
@@ -108,6 +112,7 @@ STEPS: list[Step] = [
         load=step_data.load_objectives,
         apply=step_data.apply_objectives,
         completeness=step_data.objectives_state,
+        prepare=step_data.prepare_objectives,
         body="workplans/steps/_objectives.html",
     ),
     Step(

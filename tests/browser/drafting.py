@@ -52,9 +52,12 @@ def step_heading(page: Page, number: int, title: str) -> None:
 
 
 def form_values(page: Page) -> dict:
-    """Every value of the step form as the user sees it, without tokens and versions."""
+    """Every value of the step form as the user sees it, without tokens, versions and row ids.
+
+    A row added in the page gets its id when it is first saved, not when it is added.
+    """
     values = page.locator("#step-form").evaluate(FORM_VALUES)
-    return {name: value for name, value in values.items() if name not in VOLATILE_FIELDS}
+    return {name: value for name, value in values.items() if name not in VOLATILE_FIELDS and not name.endswith("-id")}
 
 
 class Drafting:

@@ -4,10 +4,12 @@ import re
 
 import pytest
 from sqlalchemy import func, select
+from werkzeug.datastructures import MultiDict
 
 from app.catalogue.models import Partner
 from app.extensions import db
 from app.review.models import AuditEvent
+from app.workplans.context import StepContext
 from app.workplans.models import Risk, Workplan, WorkplanStatus
 from tests import factories
 from tests.pages import form_values, text_of
@@ -192,6 +194,67 @@ def test_rows_add_and_remove_without_javascript(client, users, login, iq_plan):
     assert [(r.description, r.mitigation, r.position) for r in risks] == [("Risk 0", "", 1), ("Risk 2", "Keep me", 2)]
 
 
+def _add_by_script(client, plan_id, key, values, action):
+    data = MultiDict(values)
+    data.setlist("action", [action])
+    return client.post(step_url(plan_id, key), data=data, headers={"X-Requested-With": "fetch"})
+
+
+def test_a_row_added_by_the_script_leaves_the_plan_alone_so_save_right_after_is_clean(client, users, login, iq_plan):
+    login(users["off_iq"])
+    page = open_step(client, iq_plan.id, "risks")
+    page["risks-0-id"], page["risks-0-description"] = "", "Typed before adding a row"
+    version = db.session.get(Workplan, iq_plan.id).lock_version
+
+    added = _add_by_script(client, iq_plan.id, "risks", page, "add:risks")
+    # The answer is the form with the new row, to swap in; nothing is saved, so the version stays.
+    assert added.status_code == 200
+    assert 'data-added-row="risks-1"' in added.get_data(as_text=True)
+    assert "data-unsaved" in added.get_data(as_text=True)
+    swapped = form_values(added.data)
+    assert swapped["risks-0-description"] == "Typed before adding a row" and "risks-1-id" in swapped
+    db.session.expire_all()
+    assert db.session.get(Workplan, iq_plan.id).lock_version == version
+    assert db.session.get(Workplan, iq_plan.id).risks == []
+
+    # Save pressed on the swapped-in form: saved cleanly, and the new row is there.
+    swapped["risks-1-description"] = "Typed in the new row"
+    saved = post_step(client, iq_plan.id, "risks", swapped)
+    assert saved.status_code == 302
+    after = client.get(saved.headers["Location"])
+    assert "Someone saved this plan" not in text_of(after.data)
+    shown = form_values(after.data)
+    typed = ["Typed before adding a row", "Typed in the new row"]
+    assert [shown["risks-0-description"], shown["risks-1-description"]] == typed
+
+    # A Save that left before the added row reached the page is no conflict either.
+    page = open_step(client, iq_plan.id, "risks")
+    assert _add_by_script(client, iq_plan.id, "risks", page, "add:risks").status_code == 200
+    page["risks-0-description"] = "Changed while the row was on its way"
+    assert post_step(client, iq_plan.id, "risks", page).status_code == 302
+    db.session.expire_all()
+    risks = db.session.get(Workplan, iq_plan.id).risks
+    assert [r.description for r in risks] == ["Changed while the row was on its way", "Typed in the new row"]
+
+
+def test_a_row_removed_by_the_script_is_gone_from_the_form_and_saved_with_it(client, users, login, iq_plan):
+    login(users["off_iq"])
+    for description in ("First", "Second", "Third"):
+        iq_plan.risks.append(Risk(position=len(iq_plan.risks) + 1, description=description))
+    db.session.commit()
+    page = open_step(client, iq_plan.id, "risks")
+    removed = _add_by_script(client, iq_plan.id, "risks", page, "remove:risks-1")
+    assert removed.status_code == 200
+    swapped = form_values(removed.data)
+    assert [swapped["risks-0-description"], swapped["risks-1-description"]] == ["First", "Third"]
+    assert "risks-2-id" not in swapped
+    db.session.expire_all()
+    assert len(db.session.get(Workplan, iq_plan.id).risks) == 3
+    assert post_step(client, iq_plan.id, "risks", swapped).status_code == 302
+    db.session.expire_all()
+    assert [r.description for r in db.session.get(Workplan, iq_plan.id).risks] == ["First", "Third"]
+
+
 def test_a_hostile_row_id_never_touches_another_plan(client, users, login, iq_plan):
     other = factories.make_workplan("AF", title="Afghan plan")
     other.risks.append(Risk(position=1, description="Afghan risk"))
@@ -229,14 +292,78 @@ def test_two_tabs_saving_the_same_step_get_a_conflict_and_lose_nothing(client, u
     assert iq_plan.context_situation == "Text from tab A and tab B"
 
 
-def test_a_lesson_picked_needs_its_how_line(client, users, login, iq_plan):
+def _lesson_labels(plan, user) -> list[str]:
+    """The recommendations' labels in the order of the lessons step's cards (lessons-0, lessons-1…)."""
+    return [rec.label for rec in StepContext(plan, user).recommendations]
+
+
+def _saved_lessons(plan_id) -> dict[str, str]:
+    db.session.expire_all()
+    return {lesson.recommendation.label: lesson.how_applied for lesson in db.session.get(Workplan, plan_id).lessons}
+
+
+def test_a_ticked_lesson_without_its_line_is_saved_and_continue_names_it(client, users, login, iq_plan):
     login(users["off_iq"])
+    labels = _lesson_labels(iq_plan, users["off_iq"])
     values = open_step(client, iq_plan.id, "lessons")
     values["lessons-0-picked"] = "y"
-    response = post_step(client, iq_plan.id, "lessons", values)
+    values["lessons-1-picked"] = "y"
+    values["lessons-1-how_applied"] = "Written for the second lesson."
+    # Save keeps whatever is there: the tick without its line, and the other lesson's text.
+    assert post_step(client, iq_plan.id, "lessons", values).status_code == 302
+    assert _saved_lessons(iq_plan.id) == {labels[0]: "", labels[1]: "Written for the second lesson."}
+    shown = open_step(client, iq_plan.id, "lessons")
+    assert shown["lessons-0-picked"] == "y" and shown["lessons-1-how_applied"] == "Written for the second lesson."
+
+    # Moving on asks for the line, naming the lesson as the card shows it.
+    response = post_step(client, iq_plan.id, "lessons", shown, action="continue")
     assert response.status_code == 200
-    assert "Say how the plan applies this lesson, or untick it." in text_of(response.data)
-    assert db.session.get(Workplan, iq_plan.id).lessons == []
+    page = text_of(response.data)
+    assert f"{labels[0]}: How we apply it: Say how the plan applies this lesson, or untick it." in page
+    assert "Lessons 1" not in page
+
+
+def test_text_written_for_an_unticked_lesson_ticks_it(client, users, login, iq_plan):
+    login(users["off_iq"])
+    labels = _lesson_labels(iq_plan, users["off_iq"])
+    values = open_step(client, iq_plan.id, "lessons")
+    values["lessons-2-how_applied"] = "Typed without ticking the box."
+    response = post_step(client, iq_plan.id, "lessons", values)
+    assert response.status_code == 302
+    assert _saved_lessons(iq_plan.id) == {labels[2]: "Typed without ticking the box."}
+    page = client.get(response.headers["Location"])
+    assert f"Ticked because you wrote how the plan applies it: “{labels[2]}”." in text_of(page.data)
+    shown = form_values(page.data)
+    assert shown["lessons-2-picked"] == "y" and shown["lessons-2-how_applied"] == "Typed without ticking the box."
+    assert "Writing in “How we apply it” ticks the lesson" in text_of(page.data)
+
+    # Unticking without clearing the text keeps the lesson, and says so; clearing the text drops it.
+    del shown["lessons-2-picked"]
+    assert post_step(client, iq_plan.id, "lessons", shown).status_code == 302
+    assert _saved_lessons(iq_plan.id) == {labels[2]: "Typed without ticking the box."}
+    shown = open_step(client, iq_plan.id, "lessons")
+    del shown["lessons-2-picked"]
+    shown["lessons-2-how_applied"] = "  "
+    assert post_step(client, iq_plan.id, "lessons", shown).status_code == 302
+    assert _saved_lessons(iq_plan.id) == {}
+
+
+def test_autosave_names_the_lesson_it_refuses_and_keeps_a_ticked_lesson_without_text(client, users, login, iq_plan):
+    login(users["off_iq"])
+    labels = _lesson_labels(iq_plan, users["off_iq"])
+    url = f"/workplans/{iq_plan.id}/steps/lessons/autosave"
+    values = open_step(client, iq_plan.id, "lessons")
+    values["lessons-0-picked"] = "y"
+    values["lessons-3-how_applied"] = "Kept by the timer."
+    saved = client.post(url, data=values)
+    assert saved.status_code == 200 and saved.json["saved"] is True
+    assert _saved_lessons(iq_plan.id) == {labels[0]: "", labels[3]: "Kept by the timer."}
+
+    values["lock_version"] = saved.json["hidden"]["lock_version"]
+    values["lessons-1-how_applied"] = "x" * 2001
+    refused = client.post(url, data=values)
+    assert refused.status_code == 422
+    assert refused.json["errors"] == [f"{labels[1]}: How we apply it: Keep this under 2,000 characters."]
 
 
 def test_unticking_an_objective_with_outputs_is_refused(client, users, login, iq_plan):
@@ -253,6 +380,17 @@ def test_unticking_an_objective_with_outputs_is_refused(client, users, login, iq
     assert response.status_code == 200
     assert "Remove them on the Results step before you untick it" in text_of(response.data)
     assert len(db.session.get(Workplan, iq_plan.id).objectives) == 1
+
+
+def test_a_message_about_an_objective_names_it_as_its_card_does(client, users, login, iq_plan):
+    login(users["off_iq"])
+    values = open_step(client, iq_plan.id, "objectives")
+    values["objectives-1-picked"] = "y"
+    response = post_step(client, iq_plan.id, "objectives", values, "continue")
+    objective = StepContext(iq_plan, users["off_iq"]).objectives[1]
+    expected = f"Objective {objective.number}: {objective.title}: Why this objective: Give a rationale for each objective"
+    assert expected in text_of(response.data)
+    assert "Objectives 2" not in text_of(response.data)
 
 
 def test_objectives_are_ranked_and_at_least_one_is_needed(client, users, login, iq_plan):
@@ -376,7 +514,8 @@ def test_autosave_refuses_stale_and_invalid_data_without_saving(client, users, l
     fresh = open_step(client, iq_plan.id, "context")
     fresh["context_legal"] = "y" * 10_001
     invalid = client.post(f"/workplans/{iq_plan.id}/steps/context/autosave", data=fresh)
-    assert invalid.status_code == 422 and "Keep this under 10,000 characters." in invalid.json["errors"]
+    assert invalid.status_code == 422
+    assert invalid.json["errors"] == ["Legal and policy framework: Keep this under 10,000 characters."]
     db.session.refresh(iq_plan)
     assert iq_plan.context_situation == "First tab" and iq_plan.context_legal == ""
 
@@ -399,3 +538,103 @@ def test_texts_marked_sensitive_are_remembered_per_step(client, login, demo_plan
     assert plan.sensitive_fields == ["context_gaps", "ownership"]
     assert plan.activities[0].sensitive_fields == ["location"]
     assert open_step(client, demo_plan.id, "context").getlist("sensitive") == ["context_gaps"]
+
+
+NOTE = "Revised after the CCCTIP meeting.\nملاحظة للمراجع"
+
+
+def _check_form(client, plan_id) -> MultiDict:
+    values = open_step(client, plan_id, "check")
+    values["note"] = NOTE
+    return values
+
+
+def test_a_submission_refused_for_red_items_keeps_the_note_and_says_why(client, users, login, iq_plan):
+    login(users["off_iq"])
+    response = client.post(f"/workplans/{iq_plan.id}/submit", data=_check_form(client, iq_plan.id))
+    assert response.status_code == 409
+    page = text_of(response.data)
+    assert "Not submitted: The readiness check has red items; fix them before submitting." in page
+    assert "Your note is kept below." in page
+    assert form_values(response.data)["note"] == NOTE
+    db.session.refresh(iq_plan)
+    assert iq_plan.status == WorkplanStatus.DRAFT
+
+
+def test_a_submission_from_a_page_older_than_the_plan_is_refused_keeping_the_note(client, login, demo_plan, pk_officer):
+    login(pk_officer)
+    stale = _check_form(client, demo_plan.id)
+    # Another tab saves a step after the check page was opened.
+    post_step(client, demo_plan.id, "context", open_step(client, demo_plan.id, "context"))
+    response = client.post(f"/workplans/{demo_plan.id}/submit", data=stale)
+    assert response.status_code == 409
+    assert "The plan was changed after this page was opened" in text_of(response.data)
+    again = form_values(response.data)
+    assert again["note"] == NOTE
+    db.session.refresh(demo_plan)
+    assert demo_plan.status == WorkplanStatus.DRAFT
+
+    # The page it answered with is current: submitting from it works, with the note.
+    assert client.post(f"/workplans/{demo_plan.id}/submit", data=again).status_code == 302
+    db.session.refresh(demo_plan)
+    assert demo_plan.status == WorkplanStatus.SUBMITTED
+    assert NOTE in text_of(client.get(f"/workplans/{demo_plan.id}/").data)
+
+
+def test_an_expired_submission_comes_back_with_the_note(app, client, login, demo_plan, pk_officer):
+    login(pk_officer)
+    app.config["WTF_CSRF_ENABLED"] = True
+    values = _check_form(client, demo_plan.id)
+    values["csrf_token"] = "expired-or-forged"
+    response = client.post(f"/workplans/{demo_plan.id}/submit", data=values)
+    assert response.status_code == 400
+    assert "security check expired" in text_of(response.data)
+    again = form_values(response.data)
+    assert again["note"] == NOTE and again["csrf_token"] != "expired-or-forged"
+    assert client.post(f"/workplans/{demo_plan.id}/submit", data=again).status_code == 302
+
+
+def _lessons_typed(client, plan_id) -> MultiDict:
+    values = open_step(client, plan_id, "lessons")
+    values["lessons-0-picked"] = "y"
+    values["lessons-1-how_applied"] = "Typed in a card left unticked."
+    return values
+
+
+def _shows_lessons_typed(response) -> None:
+    shown = form_values(response.data)
+    assert shown["lessons-0-picked"] == "y"
+    assert shown["lessons-1-how_applied"] == "Typed in a card left unticked."
+    assert "lessons-1-picked" not in shown
+
+
+def test_a_refused_lessons_save_brings_back_ticks_and_unticked_cards(client, users, login, iq_plan):
+    login(users["off_iq"])
+    values = _lessons_typed(client, iq_plan.id)
+    values["lessons-2-how_applied"] = "A bell\x07 from a copy and paste."
+    response = post_step(client, iq_plan.id, "lessons", values)
+    assert response.status_code == 200
+    _shows_lessons_typed(response)
+    assert "data-unsaved" in response.get_data(as_text=True)
+
+    stale = _lessons_typed(client, iq_plan.id)
+    post_step(client, iq_plan.id, "context", open_step(client, iq_plan.id, "context"))
+    response = post_step(client, iq_plan.id, "lessons", stale)
+    assert response.status_code == 409
+    _shows_lessons_typed(response)
+    assert "data-autosave-hold" in response.get_data(as_text=True)
+    assert _saved_lessons(iq_plan.id) == {}
+
+
+def test_an_expired_form_brings_back_the_row_just_added(app, client, users, login, iq_plan):
+    login(users["off_iq"])
+    app.config["WTF_CSRF_ENABLED"] = True
+    values = open_step(client, iq_plan.id, "risks")
+    values["csrf_token"] = "expired-or-forged"
+    values["risks-0-id"], values["risks-0-description"] = "", "Typed before pressing Add"
+    response = post_step(client, iq_plan.id, "risks", values, action="add:risks")
+    assert response.status_code == 400
+    shown = form_values(response.data)
+    assert shown["risks-0-description"] == "Typed before pressing Add"
+    assert "risks-1-id" in shown and shown["risks-1-description"] == ""
+    assert "data-unsaved" in response.get_data(as_text=True)
