@@ -4,6 +4,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import update
+from werkzeug.exceptions import NotFound
 
 from app.core.errors import render_error
 from app.database import begin_writing
@@ -92,8 +93,12 @@ def submit(workplan_id: int):
 def expired_form(error):
     """An expired submission: the check page again with the note and a fresh token; other forms get the usual page."""
     if request.endpoint == "review.submit" and current_user.is_authenticated:
-        workplan = get_full_workplan_or_404(request.view_args["workplan_id"], current_user)
-        if can_edit_workplan(current_user, workplan):
+        try:
+            workplan = get_full_workplan_or_404(request.view_args["workplan_id"], current_user)
+        except NotFound:
+            # An error handler that raises turns into a 500; a plan the user may not see gets the plain answer.
+            workplan = None
+        if workplan is not None and can_edit_workplan(current_user, workplan):
             return check_page(
                 workplan,
                 request.form.get("note", ""),

@@ -110,7 +110,7 @@ def flat_errors(form, names: dict[str, str] | None = None) -> list[tuple[str, st
             if field.type == "FieldList":
                 for number, entry in enumerate(field.entries, start=1):
                     # Names as the step page heads entries ("Output 5.1", a lesson by its title), else "Risks 2".
-                    name = names.get(entry.id) or getattr(entry, "title", None)
+                    name = getattr(entry, "title", None) or names.get(entry.id)
                     walk([entry], f"{name}: " if name else f"{context}{field.label.text} {number}: ")
                 for error in field.errors:
                     if isinstance(error, str):
