@@ -27,9 +27,9 @@ def carries_to(path: str) -> bool:
 def carried_from_request() -> MultiDict:
     """Fields a sign-in form carried for the page the user was saving."""
     return MultiDict(
-        (key[len(PREFIX):], value)
+        (key[len(PREFIX) :], value)
         for key, value in request.form.items(multi=True)
-        if key.startswith(PREFIX) and key[len(PREFIX):] not in NOT_CARRIED
+        if key.startswith(PREFIX) and key[len(PREFIX) :] not in NOT_CARRIED
     )
 
 

@@ -55,8 +55,13 @@ def test_a_foreign_autosave_post_is_not_stored_after_sign_in(app, client, users,
 
 def test_a_foreign_new_plan_post_is_not_stored_after_sign_in(app, client, users, plan):
     country_id = users["off_iq"].countries[0].id
-    fields = {"country_id": country_id, "title": ATTACKER_TEXT, "period_start": "2026", "period_end": "2027",
-              "source_workplan_id": "0"}
+    fields = {
+        "country_id": country_id,
+        "title": ATTACKER_TEXT,
+        "period_start": "2026",
+        "period_end": "2027",
+        "source_workplan_id": "0",
+    }
     response = _attack(app, client, "/workplans/new", fields)
     assert response.status_code in (400, 401)
     _sign_in_after(client, response, users["off_iq"])
@@ -65,7 +70,12 @@ def test_a_foreign_new_plan_post_is_not_stored_after_sign_in(app, client, users,
 
 def test_a_foreign_step_post_is_only_shown_unsaved_after_sign_in(app, client, users, plan):
     path = f"/workplans/{plan.id}/steps/context"
-    response = _attack(app, client, path, {"context_situation": ATTACKER_TEXT, "lock_version": str(plan.lock_version), "action": "save"})
+    response = _attack(
+        app,
+        client,
+        path,
+        {"context_situation": ATTACKER_TEXT, "lock_version": str(plan.lock_version), "action": "save"},
+    )
     response = _sign_in_after(client, response, users["off_iq"])
     assert response.status_code == 200
     assert form_values(response.data)["context_situation"] == ATTACKER_TEXT
@@ -78,9 +88,17 @@ def test_carried_fields_cannot_smuggle_an_action_or_a_token(app, client, users, 
     app.config["WTF_CSRF_ENABLED"] = True
     page = client.get(f"/login?next=/workplans/{plan.id}/steps/context").data
     values = form_values(page)
-    _set(values, {"email": users["off_iq"].email, "password": factories.PASSWORD,
-                   "next_path": f"/workplans/{plan.id}/steps/context",
-                   "carry:action": "save", "carry:csrf_token": "x", "carry:context_situation": ATTACKER_TEXT})
+    _set(
+        values,
+        {
+            "email": users["off_iq"].email,
+            "password": factories.PASSWORD,
+            "next_path": f"/workplans/{plan.id}/steps/context",
+            "carry:action": "save",
+            "carry:csrf_token": "x",
+            "carry:context_situation": ATTACKER_TEXT,
+        },
+    )
     response = client.post("/login", data=values)
     assert response.status_code == 200
     restore = form_values(response.data)
@@ -91,9 +109,15 @@ def test_carried_fields_cannot_smuggle_an_action_or_a_token(app, client, users, 
 def test_text_carried_towards_another_page_is_dropped_at_sign_in(app, client, users, plan):
     app.config["WTF_CSRF_ENABLED"] = True
     values = form_values(client.get("/login").data)
-    _set(values, {"email": users["off_iq"].email, "password": factories.PASSWORD,
-                   "next_path": f"/workplans/{plan.id}/steps/context/autosave",
-                   "carry:context_situation": ATTACKER_TEXT})
+    _set(
+        values,
+        {
+            "email": users["off_iq"].email,
+            "password": factories.PASSWORD,
+            "next_path": f"/workplans/{plan.id}/steps/context/autosave",
+            "carry:context_situation": ATTACKER_TEXT,
+        },
+    )
     response = client.post("/login", data=values)
     assert response.status_code == 302
     assert ATTACKER_TEXT not in text_of(response.data)
