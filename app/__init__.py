@@ -77,10 +77,12 @@ def register_cli(app: Flask) -> None:
 
 
 def register_errors(app: Flask) -> None:
-    """Render friendly pages for HTTP errors."""
+    """Render friendly pages for HTTP errors and for input no database takes."""
     from app.core.errors import register_error_handlers
+    from app.core.input_checks import register_input_checks
 
     register_error_handlers(app)
+    register_input_checks(app)
 
 
 def register_template_helpers(app: Flask) -> None:

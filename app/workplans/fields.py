@@ -44,6 +44,12 @@ def no_control_characters(form, field) -> None:
         raise ValidationError("This text contains invisible control characters (often from a copy and paste); remove them.")
 
 
+def finite_amount(form, field) -> None:
+    """Refuse "NaN", "Infinity" and the like, which parse as numbers but are no amount (and break comparisons)."""
+    if field.data is not None and not field.data.is_finite():
+        raise StopValidation("Enter the amount in euros as digits, for example 12500.")
+
+
 def narrative(label: str, description: str = "", needed: bool = False, max_length: int = NARRATIVE_MAX):
     """A multi-line text field."""
     validators = [NeededToContinue()] if needed else []

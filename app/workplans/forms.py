@@ -16,7 +16,7 @@ from wtforms import (
 from wtforms.validators import NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from app.workplans.fields import NeededToContinue, line, narrative
+from app.workplans.fields import NeededToContinue, finite_amount, line, narrative
 
 YEAR_RANGE = NumberRange(min=2000, max=2100, message="Enter a year between 2000 and 2100.")
 
@@ -217,7 +217,12 @@ class ActivityForm(Form):
     budget_eur = DecimalField(
         "Budget (EUR)",
         places=2,
-        validators=[NeededToContinue(), Optional(), NumberRange(min=0, max=100_000_000, message="Enter an amount from 0 to 100,000,000.")],
+        validators=[
+            NeededToContinue(),
+            Optional(),
+            finite_amount,
+            NumberRange(min=0, max=100_000_000, message="Enter an amount from 0 to 100,000,000."),
+        ],
     )
     is_gender_sensitive = BooleanField("Gender-sensitive")
     is_human_rights_based = BooleanField("Human rights-based")
