@@ -11,7 +11,6 @@ from app.workplans.models import Workplan
 from app.workplans.steps import STEPS
 from tests import factories
 from tests.pages import form_values, text_of
-from tests.review.conftest import hq_user, submitted_plan  # noqa: F401  (fixtures)
 from tests.workplans.helpers import open_step, post_step, step_url
 
 HUGE = [2**31, 2**63, 2**64]
@@ -24,6 +23,13 @@ def plan(users):
     workplan = factories.make_workplan("IQ", title="Iraq plan", lead_officer=users["off_iq"])
     db.session.commit()
     return workplan
+
+
+@pytest.fixture
+def submitted(demo_plan, pk_officer, sign_in):
+    """The demo plan, submitted once (revision 1)."""
+    assert sign_in(pk_officer).post(f"/workplans/{demo_plan.id}/submit").status_code == 302
+    return demo_plan
 
 
 def _int_rules(app):
@@ -52,8 +58,8 @@ def test_an_id_too_large_for_any_row_is_404_on_every_route(app, users, sign_in, 
 
 @pytest.mark.parametrize("number", HUGE)
 @pytest.mark.parametrize("argument", ["from", "to"])
-def test_compare_refuses_a_revision_number_too_large(submitted_plan, hq_user, sign_in, number, argument):
-    response = sign_in(hq_user).get(f"/workplans/{submitted_plan.id}/compare?{argument}={number}")
+def test_compare_refuses_a_revision_number_too_large(submitted, users, sign_in, number, argument):
+    response = sign_in(users["hq"]).get(f"/workplans/{submitted.id}/compare?{argument}={number}")
     assert response.status_code == 400
     assert "out of range" in text_of(response.data)
 
@@ -66,8 +72,8 @@ def test_a_meeting_pack_with_an_impossible_plan_id_is_refused(users, sign_in, pl
 
 
 @pytest.mark.parametrize("number", HUGE)
-def test_approving_an_impossible_revision_is_refused(submitted_plan, hq_user, sign_in, number):
-    response = sign_in(hq_user).post(f"/workplans/{submitted_plan.id}/approve", data={"revision": str(number)})
+def test_approving_an_impossible_revision_is_refused(submitted, users, sign_in, number):
+    response = sign_in(users["hq"]).post(f"/workplans/{submitted.id}/approve", data={"revision": str(number)})
     assert response.status_code == 400
 
 
