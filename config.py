@@ -105,8 +105,10 @@ class ProductionConfig(Config):
             "SECRET_KEY": os.environ["SECRET_KEY"],
             # Requests for any other host name are refused with 400.
             "TRUSTED_HOSTS": hosts or None,
-            # How many reverse proxies in front of the app set X-Forwarded-For and -Proto.
-            "PROXY_HOPS": int(os.environ.get("PROXY_HOPS", "1")),
+            # How many reverse proxies in front of the app set X-Forwarded-For and -Proto. None
+            # unless the operator says so: without a proxy a client could name any address it
+            # likes in X-Forwarded-For and escape the sign-in throttle or forge the audit log.
+            "PROXY_HOPS": int(os.environ.get("PROXY_HOPS", "0")),
             # PDF renders at once for the whole server: about the number of CPU cores (they run
             # at lower priority, so page views still go first).
             "PDF_RENDER_SLOTS": int(os.environ.get("PDF_RENDER_SLOTS", "2")),

@@ -19,8 +19,10 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     app.config.from_object(config_class)
     if config_class is ProductionConfig:
         app.config.update(ProductionConfig.from_environment())
-        # Trust exactly the configured number of proxies for the client address and scheme.
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PROXY_HOPS"], x_proto=app.config["PROXY_HOPS"])
+        # Trust exactly the configured number of proxies for the client address and scheme;
+        # with none configured, X-Forwarded-* headers are ignored.
+        if app.config["PROXY_HOPS"] > 0:
+            app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PROXY_HOPS"], x_proto=app.config["PROXY_HOPS"])
     if os.environ.get("DATABASE_URL") and not app.config.get("TESTING"):
         app.config["SQLALCHEMY_DATABASE_URI"] = os.environ["DATABASE_URL"]
     app.config.update(overrides)
@@ -75,10 +77,12 @@ def register_cli(app: Flask) -> None:
 
 
 def register_errors(app: Flask) -> None:
-    """Render friendly pages for HTTP errors."""
+    """Render friendly pages for HTTP errors and for input no database takes."""
     from app.core.errors import register_error_handlers
+    from app.core.input_checks import register_input_checks
 
     register_error_handlers(app)
+    register_input_checks(app)
 
 
 def register_template_helpers(app: Flask) -> None:

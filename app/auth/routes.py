@@ -4,10 +4,11 @@ from urllib.parse import urlsplit
 
 from flask import flash, g, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user, logout_user
+from werkzeug.datastructures import MultiDict
 
 from app.audit import record_event
 from app.auth import bp
-from app.auth.carry import carried_from_request
+from app.auth.carry import carried_from_request, carries_to
 from app.auth.forms import ChangePasswordForm, LoginForm
 from app.auth.services import AccountError, authenticate, change_own_password
 from app.auth.throttle import login_retry_after
@@ -31,8 +32,9 @@ def login():
     if current_user.is_authenticated:
         return redirect(_safe_next(request.args.get("next")))
     form = LoginForm()
-    carried = carried_from_request()
     next_path = _safe_next(request.form.get("next_path") or request.args.get("next"))
+    # Text rides along only back to a step form, which shows it unsaved (never autosave or "new plan").
+    carried = carried_from_request() if carries_to(next_path) else MultiDict()
     if form.validate_on_submit():
         wait = login_retry_after(form.email.data, request.remote_addr or "")
         if wait:

@@ -4,13 +4,15 @@ import math
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from app.db import utcnow
 from app.extensions import db
 from app.review.models import AuditEvent
 
 FAILED = "auth.login_failed"
+# Namespaces of the PostgreSQL advisory locks that make "count, check, try, record" one step.
+ACCOUNT_LOCK, ADDRESS_LOCK = 7301, 7302
 
 
 def _retry_after(condition, limit: int, window: timedelta) -> int | None:
@@ -33,6 +35,7 @@ def _retry_after(condition, limit: int, window: timedelta) -> int | None:
 def login_retry_after(email: str, ip_address: str) -> int | None:
     """Seconds the caller must wait before trying to sign in again, or None when allowed."""
     config = current_app.config
+    _take_turns(email.strip().lower(), ip_address)
     window = timedelta(seconds=config["LOGIN_THROTTLE_WINDOW"])
     waits = [
         _retry_after(AuditEvent.note == email.strip().lower(), config["LOGIN_THROTTLE_PER_ACCOUNT"], window),
@@ -40,6 +43,22 @@ def login_retry_after(email: str, ip_address: str) -> int | None:
     ]
     waits = [wait for wait in waits if wait]
     return max(waits) if waits else None
+
+
+def _take_turns(email: str, ip_address: str) -> None:
+    """Let one sign-in per account and per address count, check and record its failure at a time.
+
+    Otherwise many simultaneous wrong passwords would all count the same few failures and all
+    be checked. The locks last until the transaction that records the failure commits. SQLite
+    needs none: a POST takes its write lock before its first read (app/database.py).
+    """
+    if db.session.get_bind().dialect.name != "postgresql":
+        return
+    # Always the account first, then the address: two sign-ins never wait on each other in a circle.
+    for namespace, value in ((ACCOUNT_LOCK, email), (ADDRESS_LOCK, ip_address)):
+        db.session.execute(
+            text("SELECT pg_advisory_xact_lock(:namespace, hashtext(:value))"), {"namespace": namespace, "value": value}
+        )
 
 
 def count_failures() -> int:

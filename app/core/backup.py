@@ -121,14 +121,35 @@ def _backup_sqlite(database: Path, partial: Path) -> None:
 def _restore_sqlite(source: Path, database: Path) -> None:
     if not _starts_with(source, SQLITE_MAGIC):
         raise BackupError(f"{source} is not an SQLite backup.")
-    with closing(sqlite3.connect(source.as_uri() + "?mode=ro", uri=True)) as backup:
-        _check_integrity(backup, "The backup")
+    try:
+        backup = sqlite3.connect(source.as_uri() + "?mode=ro", uri=True)
+    except sqlite3.Error as error:
+        raise BackupError(_damaged(source, error)) from error
+    with closing(backup):
+        # A cut-off or damaged file is refused here, before the live database is touched.
+        try:
+            _check_integrity(backup, "The backup")
+        except (sqlite3.Error, BackupError) as error:
+            raise BackupError(_damaged(source, error)) from error
         database.parent.mkdir(parents=True, exist_ok=True)
-        with closing(sqlite3.connect(database, timeout=SQLITE_TIMEOUT_SECONDS)) as live:
-            # The backup API writes every page under the database's own locks and journal:
-            # running app processes see either the old or the restored database, never a mix.
-            backup.backup(live)
-            _check_integrity(live, "The restored database")
+        try:
+            with closing(sqlite3.connect(database, timeout=SQLITE_TIMEOUT_SECONDS)) as live:
+                # The backup API writes every page under the database's own locks and journal:
+                # running app processes see either the old or the restored database, never a mix.
+                backup.backup(live)
+                _check_integrity(live, "The restored database")
+        except sqlite3.Error as error:
+            raise BackupError(
+                f"The restore from {source} failed: {error}. Stop the app and run the restore again; "
+                "if it keeps failing, restore an older backup file."
+            ) from error
+
+
+def _damaged(source: Path, error: Exception) -> str:
+    return (
+        f"The backup {source} is damaged or incomplete ({error}); nothing was changed. "
+        "Restore an older backup file, or take a new one with `flask backup`."
+    )
 
 
 def _check_integrity(connection: sqlite3.Connection, what: str) -> None:
@@ -156,12 +177,24 @@ def _restore_postgres(engine: Engine, source: Path) -> None:
     if not _starts_with(source, PG_CUSTOM_MAGIC):
         raise BackupError(f"{source} is not a PostgreSQL backup (pg_dump custom format).")
     pg_restore = _pg_tool("pg_restore", engine)
-    _run_pg(
-        [pg_restore, "--clean", "--if-exists", "--no-owner", "--no-privileges", "--single-transaction",
-         "--exit-on-error", "--dbname", engine.url.database, str(source)],
-        engine.url,
-        options=f"-c lock_timeout={PG_LOCK_TIMEOUT}",
-    )
+    # A file cut off in its table of contents is refused before the database is touched.
+    try:
+        _run_pg([pg_restore, "--list", str(source)], engine.url)
+    except BackupError as error:
+        raise BackupError(_damaged(source, error)) from error
+    try:
+        _run_pg(
+            [pg_restore, "--clean", "--if-exists", "--no-owner", "--no-privileges", "--single-transaction",
+             "--exit-on-error", "--dbname", engine.url.database, str(source)],
+            engine.url,
+            options=f"-c lock_timeout={PG_LOCK_TIMEOUT}",
+        )
+    except BackupError as error:
+        # One transaction: a restore that fails half-way (e.g. a file cut off in its data) leaves the database as it was.
+        raise BackupError(
+            f"The restore from {source} failed and nothing was changed ({error}). If the backup is damaged or "
+            "incomplete, restore an older backup file; if a lock timed out, stop the app and run it again."
+        ) from error
 
 
 def _pg_tool(name: str, engine: Engine) -> str:

@@ -3,6 +3,7 @@
 from flask import Flask, g, render_template, request
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException, SecurityError
 
 from app.database import DatabaseBusy, is_database_busy
@@ -88,6 +89,12 @@ def register_error_handlers(app: Flask) -> None:
         if not is_database_busy(error):
             raise error
         return database_busy_page()
+
+    @app.errorhandler(StaleDataError)
+    def changed_meanwhile(error):
+        # Another request changed the same row between this one's read and its write.
+        db.session.rollback()
+        return render_error(409)
 
     @app.errorhandler(500)
     def server_error(error):

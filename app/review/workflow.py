@@ -78,6 +78,17 @@ def _move(name: str, workplan: Workplan, user: User, note: str = "", **details) 
     )
 
 
+def lock_workplan(workplan: Workplan) -> None:
+    """Take the plan's row lock and re-read its status, so simultaneous transitions queue up.
+
+    Without it two requests that read "submitted" at the same moment would both act: on
+    PostgreSQL the second then fails on the plan's version check instead of being refused.
+    """
+    db.session.scalars(
+        select(Workplan).where(Workplan.id == workplan.id).with_for_update().execution_options(populate_existing=True)
+    ).one()
+
+
 def latest_revision_number(workplan: Workplan) -> int:
     """The number of the plan's newest revision, 0 when it was never submitted."""
     return db.session.scalar(select(func.max(Revision.number)).where(Revision.workplan_id == workplan.id)) or 0
@@ -97,6 +108,7 @@ def submit_workplan(workplan: Workplan, user: User, note: str = "") -> Revision:
 
     Raises NotAllowed, InvalidTransition, or IncompleteWorkplan when red readiness items remain.
     """
+    lock_workplan(workplan)
     refusal = _refusal(TRANSITIONS["submit"], workplan, user)
     if refusal is not None:
         raise refusal
@@ -121,6 +133,7 @@ def submit_workplan(workplan: Workplan, user: User, note: str = "") -> Revision:
 
 def request_changes(workplan: Workplan, user: User, note: str = "") -> None:
     """Send a submitted plan back to its officers with a note; raises NotAllowed or InvalidTransition."""
+    lock_workplan(workplan)
     _move("request_changes", workplan, user, note, revision=latest_revision_number(workplan))
     notify_country_officers(
         workplan, "changes_requested", f"HQ asks for changes to “{workplan.title}”." + (f" {note}" if note else "")
@@ -133,6 +146,7 @@ def approve_workplan(workplan: Workplan, user: User, revision_number: int | None
     Raises NotAllowed, InvalidTransition (not submitted, or blocking comments open) and
     StaleRevision when the named revision is not the latest one.
     """
+    lock_workplan(workplan)
     refusal = _refusal(TRANSITIONS["approve"], workplan, user)
     if refusal is not None:
         raise refusal
@@ -153,6 +167,7 @@ def approve_workplan(workplan: Workplan, user: User, revision_number: int | None
 
 def revise_workplan(workplan: Workplan, user: User, note: str = "") -> None:
     """Open a new draft version of an approved plan; the approved revision stays as it was."""
+    lock_workplan(workplan)
     _move("revise", workplan, user, note, from_version=workplan.version)
     workplan.version += 1
 

@@ -4,8 +4,9 @@ import re
 from decimal import Decimal
 
 from flask import g
-from wtforms import DecimalField, Field, StringField, TextAreaField
+from wtforms import DecimalField, Field, FieldList, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
+from wtforms.utils import unset_value
 from wtforms.validators import Length, StopValidation, ValidationError
 from wtforms.widgets import TextInput
 
@@ -44,6 +45,12 @@ def no_control_characters(form, field) -> None:
     """Refuse invisible control characters, saying so, rather than storing or silently dropping them."""
     if isinstance(field.data, str) and CONTROL_CHARACTERS.search(field.data):
         raise ValidationError("This text contains invisible control characters (often from a copy and paste); remove them.")
+
+
+def finite_amount(form, field) -> None:
+    """Refuse "NaN", "Infinity" and the like, which parse as numbers but are no amount (and break comparisons)."""
+    if field.data is not None and not field.data.is_finite():
+        raise StopValidation("Enter the amount in euros as digits, for example 12500.")
 
 
 def narrative(label: str, description: str = "", needed: bool = False, max_length: int = NARRATIVE_MAX):
@@ -90,6 +97,57 @@ class MoneyField(DecimalField):
                 value = value.replace(",", "")
             valuelist = [value]
         super().process_formdata(valuelist)
+
+
+# Row indices longer than this are no row a page made (and int() refuses numbers of thousands of digits).
+ROW_INDEX_DIGITS = 6
+
+
+class RowList(FieldList):
+    """Repeated rows with a cap: one POST of thousands of rows is refused, naming the list and its cap.
+
+    The rows within the cap come back with their text; nothing is saved until the list fits.
+    Plans loaded from the database are never cut: the cap applies to what a browser sends.
+    """
+
+    def __init__(self, unbound_field, label=None, validators=None, cap: int = 200, noun: str = "rows", **kwargs):
+        super().__init__(unbound_field, label, validators, **kwargs)
+        # Templates and helpers look for "FieldList".
+        self.type = "FieldList"
+        self.cap, self.noun, self.sent = cap, noun, 0
+
+    def process(self, formdata, data=unset_value, extra_filters=None):
+        self.sent = len(set(self._extract_indices(self.name, formdata))) if formdata else 0
+        self.max_entries = self.cap if formdata else None
+        super().process(formdata, data, extra_filters)
+
+    def _extract_indices(self, prefix, formdata):
+        offset = len(prefix) + 1
+        for key in formdata:
+            if key.startswith(prefix + self._field_separator):
+                index = key[offset:].split(self._field_separator, 1)[0]
+                if index.isascii() and index.isdigit() and len(index) <= ROW_INDEX_DIGITS:
+                    yield int(index)
+
+    def validate(self, form, extra_validators=()):
+        valid = super().validate(form, extra_validators)
+        if self.sent > self.cap:
+            self.errors.append(
+                f"At most {self.cap} {self.noun} fit here; {self.sent:,} were sent. Only the first {self.cap} are "
+                "shown and nothing was saved: remove or merge some, then save."
+            )
+            return False
+        return valid
+
+
+def at_most(cap: int, noun: str):
+    """A validator for a list of ticked boxes: at most `cap` of them."""
+
+    def check(form, field) -> None:
+        if field.data and len(field.data) > cap:
+            raise ValidationError(f"Tick at most {cap} {noun}; {len(field.data):,} were sent.")
+
+    return check
 
 
 def choices(pairs) -> list[SelectChoice]:

@@ -4,7 +4,6 @@ from flask import g
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    FieldList,
     Form,
     FormField,
     HiddenField,
@@ -15,7 +14,20 @@ from wtforms import (
 from wtforms.validators import NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from app.workplans.fields import MoneyField, NeededToContinue, line, narrative
+from app.workplans.fields import MoneyField, NeededToContinue, RowList, at_most, finite_amount, line, narrative
+
+# The most rows one list of a step takes, generous for real plans (about 6 objectives, a handful of
+# outputs each, dozens of activities), small enough that one POST cannot make a page of megabytes.
+ROW_CAPS = {
+    "lessons": 100,
+    "objectives": 20,
+    "outputs": 50,
+    "plan_outputs": 300,
+    "indicators": 50,
+    "activities": 200,
+    "risks": 200,
+    "partners": 200,
+}
 
 YEAR_RANGE = NumberRange(min=2000, max=2100, message="Enter a year between 2000 and 2100.")
 
@@ -133,7 +145,7 @@ class LessonEntryForm(Form):
 class LessonsForm(StepForm):
     """Step 3: lessons of the 2019 Community of Practice."""
 
-    lessons = FieldList(FormField(LessonEntryForm))
+    lessons = RowList(FormField(LessonEntryForm), cap=ROW_CAPS["lessons"], noun="lessons")
 
 
 class ObjectiveEntryForm(Form):
@@ -158,7 +170,7 @@ def _strict() -> bool:
 class ObjectivesForm(StepForm):
     """Step 4: which of the six objectives, in what order, and why."""
 
-    objectives = FieldList(FormField(ObjectiveEntryForm))
+    objectives = RowList(FormField(ObjectiveEntryForm), cap=ROW_CAPS["objectives"], noun="objectives")
 
     def validate_objectives(self, field):
         if _strict() and not any(entry.form.picked.data for entry in field.entries):
@@ -183,8 +195,10 @@ class OutputForm(Form):
 
     id = HiddenField()
     statement = narrative("Output", "A deliverable the project is accountable for.", needed=True, max_length=2000)
-    lesson_ids = CheckboxListField("Lessons this output applies", coerce=int, validate_choice=False)
-    indicators = FieldList(FormField(IndicatorForm))
+    lesson_ids = CheckboxListField(
+        "Lessons this output applies", coerce=int, validate_choice=False, validators=[at_most(ROW_CAPS["lessons"], "lessons")]
+    )
+    indicators = RowList(FormField(IndicatorForm), cap=ROW_CAPS["indicators"], noun="indicators per output")
 
 
 class ObjectiveResultsForm(Form):
@@ -192,13 +206,13 @@ class ObjectiveResultsForm(Form):
 
     workplan_objective_id = HiddenField()
     outcome = narrative("Outcome", "The change expected by the end of the period.", needed=True, max_length=4000)
-    outputs = FieldList(FormField(OutputForm))
+    outputs = RowList(FormField(OutputForm), cap=ROW_CAPS["outputs"], noun="outputs per objective")
 
 
 class ResultsForm(StepForm):
     """Step 5: outcomes, outputs and indicators."""
 
-    objectives = FieldList(FormField(ObjectiveResultsForm))
+    objectives = RowList(FormField(ObjectiveResultsForm), cap=ROW_CAPS["objectives"], noun="objectives")
 
 
 class ActivityForm(Form):
@@ -207,7 +221,12 @@ class ActivityForm(Form):
     id = HiddenField()
     description = narrative("Activity", needed=True, max_length=4000)
     lead_agency = SelectField("Lead agency", validators=[NeededToContinue()], default="")
-    partner_ids = CheckboxListField("National and other partners", coerce=int, validate_choice=False)
+    partner_ids = CheckboxListField(
+        "National and other partners",
+        coerce=int,
+        validate_choice=False,
+        validators=[at_most(ROW_CAPS["partners"], "partners")],
+    )
     new_partner_name = line(
         "Propose a partner not in the list", "An administrator confirms it; it is linked to this activity at once."
     )
@@ -217,7 +236,12 @@ class ActivityForm(Form):
     budget_eur = MoneyField(
         "Budget (EUR)",
         places=2,
-        validators=[NeededToContinue(), Optional(), NumberRange(min=0, max=100_000_000, message="Enter an amount from 0 to 100,000,000.")],
+        validators=[
+            NeededToContinue(),
+            Optional(),
+            finite_amount,
+            NumberRange(min=0, max=100_000_000, message="Enter an amount from 0 to 100,000,000."),
+        ],
     )
     is_gender_sensitive = BooleanField("Gender-sensitive")
     is_human_rights_based = BooleanField("Human rights-based")
@@ -228,7 +252,9 @@ class ActivityForm(Form):
         "How participants stay connected (e.g. a moderated group, refreshers) and how counterparts commit for at least two years.",
         max_length=2000,
     )
-    lesson_ids = CheckboxListField("Lessons this activity applies", coerce=int, validate_choice=False)
+    lesson_ids = CheckboxListField(
+        "Lessons this activity applies", coerce=int, validate_choice=False, validators=[at_most(ROW_CAPS["lessons"], "lessons")]
+    )
     sensitive_fields = CheckboxListField(
         "Sensitive: leave out of the donor and public editions",
         description="For example the location of a shelter, or contacts of a victim-support service.",
@@ -239,13 +265,13 @@ class OutputActivitiesForm(Form):
     """The activities under one output."""
 
     output_id = HiddenField()
-    activities = FieldList(FormField(ActivityForm))
+    activities = RowList(FormField(ActivityForm), cap=ROW_CAPS["activities"], noun="activities per output")
 
 
 class ActivitiesForm(StepForm):
     """Step 6: activities per output."""
 
-    outputs = FieldList(FormField(OutputActivitiesForm))
+    outputs = RowList(FormField(OutputActivitiesForm), cap=ROW_CAPS["plan_outputs"], noun="outputs")
 
 
 class RiskForm(Form):
@@ -262,7 +288,7 @@ class RiskForm(Form):
 class RisksForm(StepForm):
     """Step 7: risks and mitigation."""
 
-    risks = FieldList(FormField(RiskForm))
+    risks = RowList(FormField(RiskForm), cap=ROW_CAPS["risks"], noun="risks")
 
 
 class PartnershipsForm(StepForm):
@@ -306,7 +332,7 @@ class SustainabilityForm(StepForm):
     sensitive = sensitive_field()
 
     sustainability = narrative("Sustainability and exit strategy", needed=True)
-    outputs = FieldList(FormField(OutputSustainabilityForm))
+    outputs = RowList(FormField(OutputSustainabilityForm), cap=ROW_CAPS["plan_outputs"], noun="outputs")
 
 
 class TheoryForm(StepForm):

@@ -6,7 +6,7 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import NotFound
 
-from app.auth.carry import login_keeping_form
+from app.auth.carry import CARRIED_ENDPOINTS, login_keeping_form
 from app.core.errors import BUSY_RETRY_SECONDS, database_busy_page, give_up_write, render_error
 from app.database import DatabaseBusy, is_database_busy
 from app.errors import RefusedChange, StaleEdit
@@ -123,7 +123,10 @@ def step(workplan_id: int, step_key: str):
             form,
             ctx,
             unsaved=True,
-            problem="This is the text you were saving when you were signed out. It is not saved yet: press Save.",
+            problem=(
+                "This is the text you were saving when you were signed out. It is not saved yet: check it "
+                "and press Save. If you do not recognise it, leave this page without saving."
+            ),
         )
     valid = form.validate()
     if verb in ("add", "remove") and _from_script():
@@ -320,7 +323,13 @@ def check_page(workplan, note: str, problem: str, status: int):
 def expired_form(error):
     """An expired form on a step: show the text again with a fresh token instead of a bare 400."""
     if not current_user.is_authenticated:
-        return login_keeping_form(request.path)
+        # Only the step form carries text through sign-in (it shows it back unsaved); a token-less
+        # POST to autosave or "new plan" may come from another site and must store nothing.
+        if request.endpoint in CARRIED_ENDPOINTS:
+            return login_keeping_form(request.path)
+        if request.endpoint == "workplans.autosave":
+            return jsonify(saved=False, errors=["You were signed out."]), 401
+        return render_error(400, "Your form expired", "Sign in again, then send the form again. Nothing was saved.")
     page = _posted_step_again(
         400,
         "Your page was open for a long time and its security check expired. Nothing is lost: "

@@ -378,7 +378,11 @@ def _proposed_partner(name: str, kind: str, ctx: StepContext) -> Partner | None:
     if existing is not None:
         if existing.id in ctx.partner_ids:
             return existing
-        raise RefusedChange(f"A partner called “{name}” exists for another country; use a more specific name.")
+        # Say nothing about whose partner it is: other countries' partners are not this officer's to see.
+        raise RefusedChange(
+            f"“{name}” cannot be proposed as a new partner. Pick it from the list if it is there; "
+            "otherwise add a detail to the name, such as the city or the full title."
+        )
     partner = Partner(
         name=name[:200],
         type=PartnerType(kind) if kind in {t.value for t in PROPOSABLE_PARTNER_TYPES} else PartnerType.CIVIL_SOCIETY,
