@@ -8,11 +8,10 @@ review log and the changes since the previous revision. The same inputs key the 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
-from app.export.amounts import activity_euros, plan_budget
 from app.export.diagram import Diagram, PrintDiagram, build_diagram, print_layout
 from app.export.profiles import PROFILES, WITHHELD, Profile
 from app.export.text import short, text_language
-from app.workplans.budget import BudgetSummary
+from app.workplans.budget import BudgetSummary, activity_euros, plan_budget
 
 PROGRAMME = "Global Action to Prevent and Address Trafficking in Persons and the Smuggling of Migrants"
 IMPLEMENTING_AGENCIES = ("UNODC", "IOM", "UNICEF")

@@ -4,6 +4,7 @@ The web worker starts it once (app.export.rendering) and sends it jobs over a pi
 with ("ok", pdf bytes) or ("error", exception). It imports nothing from Flask, so it stays small.
 """
 
+import atexit
 import os
 import pickle
 import resource
@@ -36,6 +37,10 @@ def _fonts():
     from weasyprint.text.fonts import FontConfiguration
 
     return FontConfiguration()
+
+
+# Drop it before the interpreter tears modules down, or its __del__ fails noisily at exit.
+atexit.register(_fonts.cache_clear)
 
 
 def render(pages_html: list[str], strict: bool) -> bytes:

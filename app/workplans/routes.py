@@ -14,8 +14,9 @@ from app.extensions import db
 from app.permissions import access, can_create_workplan, can_edit_workplan
 from app.review.context import review_context, step_review_context
 from app.review.queries import plan_standings
+from app.review.snapshots import snapshot_workplan
 from app.workplans import bp
-from app.workplans.budget import budget_summary
+from app.workplans.budget import euros_by_activity_id, plan_budget
 from app.workplans.context import StepContext
 from app.workplans.fields import choices, flat_errors
 from app.workplans.forms import NewWorkplanForm
@@ -71,12 +72,14 @@ def new():
 def overview(workplan_id: int):
     """Show a plan: status, completeness, readiness and the whole plan read-only."""
     workplan = get_full_workplan_or_404(workplan_id, current_user)
+    snapshot = snapshot_workplan(workplan)  # the budget as the PDF prints it: whole euros that add up
     return render_template(
         "workplans/overview.html",
         workplan=workplan,
         progress=progress(workplan),
         readiness=check_readiness(workplan),
-        budget=budget_summary(workplan),
+        budget=plan_budget(snapshot),
+        activity_euros=euros_by_activity_id(snapshot),
         can_edit=can_edit_workplan(current_user, workplan),
         **review_context(workplan, current_user),
     )

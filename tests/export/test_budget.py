@@ -8,10 +8,10 @@ import pytest
 from sqlalchemy import select
 
 from app.catalogue.models import Objective
-from app.export.amounts import by_year, largest_remainder
 from app.export.pack import pack_contents
 from app.export.services import gather_print_inputs, parse_export_options, render_plan_html
 from app.extensions import db
+from app.workplans.budget import by_year, largest_remainder
 from app.workplans.models import Activity, ActivityQuarter, LeadAgency, Output, WorkplanObjective
 from tests import factories
 from tests.export.pdf import page_texts
@@ -165,3 +165,17 @@ def test_the_printed_budget_page_adds_up(awkward_plan, pk_officer, sign_in):
     page = next(text for text in page_texts(data) if "7. Budget summary" in text and "Total" in text)
     line = next(line for line in page.splitlines() if line.startswith("Total"))
     assert re.findall(r"EUR [0-9,]+", line) == ["EUR 4,391", "EUR 2,944", "EUR 7,335"]
+
+
+@sqlite_only
+def test_the_budget_on_the_plan_page_adds_up_as_printed(awkward_plan, pk_officer, sign_in):
+    html = sign_in(pk_officer).get(f"/workplans/{awkward_plan.id}/").get_data(as_text=True)
+    [budget] = tables(html, "budget-table")
+    rows = {cells[0]: [euros(cell) for cell in cells[1:]] for _, cells in budget[1:]}
+    for label, amounts in rows.items():
+        assert sum(amounts[:-1]) == amounts[-1], (label, amounts)
+    assert rows["Total"] == [4391, 2944, 7335]
+    outputs = sum(amounts[-1] for label, amounts in rows.items() if label.startswith("Output"))
+    [activity_table] = tables(html, "activity-table")
+    activities = sum(euros(cells[-2]) for _, cells in activity_table if cells and cells[-2].startswith("EUR"))
+    assert outputs == activities == 7335

@@ -1,13 +1,11 @@
 """Starting a plan, the list and the overview page."""
 
-from decimal import Decimal
 
 from sqlalchemy import func, select
 from werkzeug.datastructures import MultiDict
 
 from app.extensions import db
-from app.workplans.budget import activity_budget_by_year, budget_summary
-from app.workplans.models import Activity, ActivityQuarter, Workplan
+from app.workplans.models import Workplan
 from app.workplans.rows import add_row, parse_action, remove_row
 from tests import factories
 from tests.pages import text_of
@@ -135,23 +133,6 @@ def test_the_overview_and_steps_run_the_same_number_of_queries_whatever_the_plan
     login(pk_officer)
     for url in ("/workplans/{}/", "/workplans/{}/steps/activities", "/workplans/{}/steps/results"):
         assert _statements_for(client, url.format(small.id)) == _statements_for(client, url.format(demo_plan.id)), url
-
-
-def test_budget_spreads_over_the_years_of_the_quarters():
-    activity = Activity(budget_eur=Decimal("100.00"))
-    activity.quarters = [ActivityQuarter(year=2026, quarter=4), ActivityQuarter(year=2027, quarter=1),
-                         ActivityQuarter(year=2027, quarter=2)]
-    shares = activity_budget_by_year(activity, [2026, 2027])
-    assert shares == {2026: Decimal("33.33"), 2027: Decimal("66.67")}
-    assert sum(shares.values()) == Decimal("100.00")
-
-
-def test_budget_summary_adds_up(demo_plan):
-    summary = budget_summary(demo_plan)
-    assert summary.total.total == sum(a.budget_eur for a in demo_plan.activities)
-    objectives = [line for line in summary.lines if line.level == "objective"]
-    outputs = [line for line in summary.lines if line.level == "output"]
-    assert sum(line.total for line in objectives) == summary.total.total == sum(line.total for line in outputs)
 
 
 def test_row_actions_are_parsed_strictly():
