@@ -5,7 +5,7 @@ FLASK  := $(VENV)/bin/flask
 PORT   ?= 5000
 export FLASK_APP := wsgi.py
 
-.PHONY: run test load install install-dev setup bench clean system-packages system-packages-test
+.PHONY: run test lint load install install-dev setup bench clean system-packages system-packages-test
 
 ## Debian packages: installed when run as root, otherwise listed with what each is for.
 system-packages:
@@ -38,8 +38,13 @@ run: setup
 	@echo "Serving on http://127.0.0.1:$(PORT)"
 	$(FLASK) run --host 127.0.0.1 --port $(PORT)
 
-## The whole test suite (PostgreSQL too when TEST_DATABASE_URL is set).
-test: install-dev
+## Lint and formatting (ruff), as `make test` checks them.
+lint: install-dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+## The whole test suite (PostgreSQL too when TEST_DATABASE_URL is set), after the lint.
+test: lint
 	$(PYTHON) -m pytest
 
 ## Load test, not part of `make test`: 100 officers against gunicorn on SQLite, then on PostgreSQL

@@ -34,11 +34,7 @@ def can_view_workplan(user: User, workplan: Workplan) -> bool:
 
 def can_edit_workplan(user: User, workplan: Workplan) -> bool:
     """Only officers of the plan's country edit it, and only while it is a draft or sent back."""
-    return (
-        user.is_officer
-        and workplan.country_id in user.country_ids
-        and workplan.status.is_editable_by_officer
-    )
+    return user.is_officer and workplan.country_id in user.country_ids and workplan.status.is_editable_by_officer
 
 
 def can_create_workplan(user: User) -> bool:

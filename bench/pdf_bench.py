@@ -86,7 +86,9 @@ def plan_data(outputs_per_objective: int, activities_per_output: int, years: int
                 activity = copy.deepcopy(activities[activity_index % len(activities)])
                 activity_index += 1
                 quarters = sorted({key.split("-Q")[1] for key in activity["quarters"]})
-                activity["quarters"] = [f"{plan['period_start'] + year}-Q{q}" for year in range(years) for q in quarters]
+                activity["quarters"] = [
+                    f"{plan['period_start'] + year}-Q{q}" for year in range(years) for q in quarters
+                ]
                 output["activities"].append(activity)
             item["outputs"].append(output)
         plan["objectives"].append(item)
@@ -189,7 +191,9 @@ def build(app, size: str) -> int:
     with app.app_context():
         codes = list(db.session.scalars(select(Objective.code).order_by(Objective.number)))
         officer = db.session.scalar(select(User).where(User.email == "bench.pk@example.org"))
-        workplan = build_workplan(plan_data(outputs, activities, years, repeats, codes), {"officer.pk@example.org": officer})
+        workplan = build_workplan(
+            plan_data(outputs, activities, years, repeats, codes), {"officer.pk@example.org": officer}
+        )
         db.session.commit()
         return workplan.id
 
@@ -210,24 +214,38 @@ def main() -> None:
         with app.app_context():
             db.create_all()
             seed_catalogue()
-            create_user(email="bench.pk@example.org", name="Bench Officer", role=Role.OFFICER, password=PASSWORD,
-                        countries=countries_by_code(["PK"]))
+            create_user(
+                email="bench.pk@example.org",
+                name="Bench Officer",
+                role=Role.OFFICER,
+                password=PASSWORD,
+                countries=countries_by_code(["PK"]),
+            )
             db.session.commit()
         client = app.test_client()
         assert client.post("/login", data={"email": "bench.pk@example.org", "password": PASSWORD}).status_code == 302
 
-        print(f"WeasyPrint {weasyprint.__version__}, Python {sys.version.split()[0]}, {os.cpu_count()} CPUs, "
-              f"{args.runs} runs per figure (median)\n")
-        header = (f"{'plan':<8}{'pages':>6}{'render s':>10}{'CPU s':>7}{'pages/s':>9}{'max RSS MB':>12}"
-                  f"{'proc RSS':>9}{'proc VM':>9}{'HTTP s':>8}{'HTTP/render':>13}{'(wall)':>8}{'cached ms':>11}{'cached %':>10}{'PDF KB':>8}")
+        print(
+            f"WeasyPrint {weasyprint.__version__}, Python {sys.version.split()[0]}, {os.cpu_count()} CPUs, "
+            f"{args.runs} runs per figure (median)\n"
+        )
+        header = (
+            f"{'plan':<8}{'pages':>6}{'render s':>10}{'CPU s':>7}{'pages/s':>9}{'max RSS MB':>12}"
+            f"{'proc RSS':>9}{'proc VM':>9}{'HTTP s':>8}{'HTTP/render':>13}{'(wall)':>8}{'cached ms':>11}{'cached %':>10}{'PDF KB':>8}"
+        )
         print(header)
         print("-" * len(header))
         for size in args.sizes:
             r = measure(app, client, build(app, size), args.runs)
-            print(f"{size:<8}{r['pages']:>6}{r['render']:>10.2f}{r['render_cpu']:>7.2f}{r['pages_per_second']:>9.1f}"
-                  f"{r['rss_mb']:>12.0f}{r['render_rss_mb']:>9.0f}{r['render_vm_mb']:>9.0f}{r['http']:>8.2f}{r['ratio']:>13.3f}{r['ratio_wall']:>8.2f}"
-                  f"{r['cached'] * 1000:>11.1f}{r['cached_pct']:>9.2f}%{r['size_kb']:>8.0f}", flush=True)
-        print("\nHTTP/render and cached % use CPU time (pages/s too); render s, HTTP s, (wall) and cached ms are wall clock.")
+            print(
+                f"{size:<8}{r['pages']:>6}{r['render']:>10.2f}{r['render_cpu']:>7.2f}{r['pages_per_second']:>9.1f}"
+                f"{r['rss_mb']:>12.0f}{r['render_rss_mb']:>9.0f}{r['render_vm_mb']:>9.0f}{r['http']:>8.2f}{r['ratio']:>13.3f}{r['ratio_wall']:>8.2f}"
+                f"{r['cached'] * 1000:>11.1f}{r['cached_pct']:>9.2f}%{r['size_kb']:>8.0f}",
+                flush=True,
+            )
+        print(
+            "\nHTTP/render and cached % use CPU time (pages/s too); render s, HTTP s, (wall) and cached ms are wall clock."
+        )
         print("proc RSS / proc VM: peak resident and virtual MB of the render process that served the downloads.")
         print("Targets: HTTP/render <= 1.15; cached repeat download < 2 % of the render.")
 

@@ -18,7 +18,9 @@ def build_accounts(users: int) -> list[dict]:
     accounts = []
     for number in range(1, users + 1):
         (country,) = countries_by_code([COUNTRIES[number % len(COUNTRIES)]])
-        officer = create_user(f"load{number:03d}@example.org", f"Load officer {number}", Role.OFFICER, PASSWORD, [country])
+        officer = create_user(
+            f"load{number:03d}@example.org", f"Load officer {number}", Role.OFFICER, PASSWORD, [country]
+        )
         plan = create_workplan(officer, country, f"Load plan {number}", demo.period_start, demo.period_end, source=demo)
         accounts.append({"email": officer.email, "password": PASSWORD, "plan_id": plan.id})
     return accounts

@@ -83,7 +83,9 @@ class Figures:
             f"   gunicorn CPU       {self.server_cpu:.0f} s, {self.server_cpu / self.elapsed:.2f} of {os.cpu_count()} CPUs"
             f" on average; machine load average {self.load_average[0]:.1f} before, {self.load_average[1]:.1f} after",
         ]
-        lines += [f"   {'ok    ' if met else 'MISSED'} {figure} (target {target})" for figure, target, met in self.checks]
+        lines += [
+            f"   {'ok    ' if met else 'MISSED'} {figure} (target {target})" for figure, target, met in self.checks
+        ]
         return "\n".join(lines)
 
 

@@ -22,8 +22,11 @@ WAIT_MIN, WAIT_MAX = (float(value) for value in os.environ.get("LOAD_WAIT", "5,1
 PDF_ENABLED = os.environ.get("LOAD_PDF", "1") == "1"
 # Plain text fields, so that the value a save acknowledged can be compared with the database.
 SAVE_TARGETS = (
-    ("context", "context_situation"), ("context", "priorities"), ("partnerships", "ownership"),
-    ("mel", "reporting_calendar"), ("theory", "toc_because"),
+    ("context", "context_situation"),
+    ("context", "priorities"),
+    ("partnerships", "ownership"),
+    ("mel", "reporting_calendar"),
+    ("theory", "toc_because"),
 )
 
 _next_account = itertools.count()
@@ -145,8 +148,11 @@ class Officer(HttpUser):
         if not PDF_ENABLED:
             return
         with self.client.get(
-            f"/workplans/{self.plan_id}/export.pdf", name="/workplans/[id]/export.pdf",
-            context={"kind": "pdf"}, allow_redirects=False, catch_response=True,
+            f"/workplans/{self.plan_id}/export.pdf",
+            name="/workplans/[id]/export.pdf",
+            context={"kind": "pdf"},
+            allow_redirects=False,
+            catch_response=True,
         ) as response:
             if response.status_code != 200 or not response.content.startswith(b"%PDF"):
                 response.failure(_why(response))

@@ -76,10 +76,15 @@ def _serve_and_load(backend: str, url: str, folder: Path, options, has_pdf: bool
         f"PDF_RENDER_LOCK_DIR={str(folder / 'render-slots')!r})"
     )
     server = Server(
-        url, folder / "server.log", workers=options.workers, threads=options.threads,
-        app_spec=app_spec, timeout=120,
+        url,
+        folder / "server.log",
+        workers=options.workers,
+        threads=options.threads,
+        app_spec=app_spec,
+        timeout=120,
         # Idle connections outlive the think time, as behind a proxy: no reset races on reuse.
-        keep_alive=_longest_wait(options) + 5, access_log=True,
+        keep_alive=_longest_wait(options) + 5,
+        access_log=True,
     )
     measured_from = 0
     try:
@@ -122,10 +127,25 @@ def _database(backend: str, folder: Path):
 def _locust(base_url: str, folder: Path, options, has_pdf: bool) -> None:
     """Run Locust headless against the server; its own summary table goes to the console."""
     command = [
-        sys.executable, "-m", "locust", "-f", str(ROOT / "load" / "locustfile.py"), "--headless",
-        "--users", str(options.users), "--spawn-rate", str(max(1, options.users // RAMP_SECONDS)),
-        "--run-time", f"{options.duration}s", "--stop-timeout", "60", "--host", base_url,
-        "--only-summary", "--loglevel", "WARNING",
+        sys.executable,
+        "-m",
+        "locust",
+        "-f",
+        str(ROOT / "load" / "locustfile.py"),
+        "--headless",
+        "--users",
+        str(options.users),
+        "--spawn-rate",
+        str(max(1, options.users // RAMP_SECONDS)),
+        "--run-time",
+        f"{options.duration}s",
+        "--stop-timeout",
+        "60",
+        "--host",
+        base_url,
+        "--only-summary",
+        "--loglevel",
+        "WARNING",
     ]
     env = {
         **os.environ,

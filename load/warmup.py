@@ -14,8 +14,18 @@ import requests
 from tests.pages import form_values
 
 STEPS = (
-    "basics", "context", "lessons", "objectives", "results", "activities",
-    "risks", "partnerships", "mel", "sustainability", "theory", "check",
+    "basics",
+    "context",
+    "lessons",
+    "objectives",
+    "results",
+    "activities",
+    "risks",
+    "partnerships",
+    "mel",
+    "sustainability",
+    "theory",
+    "check",
 )
 
 

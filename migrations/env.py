@@ -53,6 +53,7 @@ def run_migrations_online():
             if broken:
                 raise RuntimeError(f"migration left rows with broken foreign keys: {broken[:10]}")
 
+
 if context.is_offline_mode():
     run_migrations_offline()
 else:

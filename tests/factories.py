@@ -11,7 +11,10 @@ PASSWORD = "correct horse battery staple"
 def make_user(email: str, role: str, countries: list[str] = (), password: str = PASSWORD) -> User:
     """Create an account with the test password."""
     return create_user(
-        email=email, name=email.split("@")[0], role=Role(role), password=password,
+        email=email,
+        name=email.split("@")[0],
+        role=Role(role),
+        password=password,
         countries=countries_by_code(list(countries)),
     )
 

@@ -60,4 +60,3 @@ def countries_by_id(ids: list[int]) -> list[Country]:
     if not ids:
         return []
     return list(db.session.scalars(select(Country).where(Country.id.in_(ids)).order_by(Country.code)))
-

@@ -21,5 +21,6 @@ class ChangePasswordForm(FlaskForm):
     current_password = PasswordField("Current password", validators=[DataRequired()])
     new_password = PasswordField("New password", validators=[DataRequired()])
     confirm_password = PasswordField(
-        "New password again", validators=[DataRequired(), EqualTo("new_password", message="The two new passwords differ.")]
+        "New password again",
+        validators=[DataRequired(), EqualTo("new_password", message="The two new passwords differ.")],
     )

@@ -12,8 +12,18 @@ from app.extensions import db
 
 SEEDS_DIR = Path(__file__).resolve().parents[2] / "seeds"
 STEP_KEYS_FOR_GUIDANCE = {
-    "basics", "context", "lessons", "objectives", "results", "activities",
-    "risks", "partnerships", "mel", "sustainability", "theory", "check",
+    "basics",
+    "context",
+    "lessons",
+    "objectives",
+    "results",
+    "activities",
+    "risks",
+    "partnerships",
+    "mel",
+    "sustainability",
+    "theory",
+    "check",
 }
 
 
@@ -87,7 +97,9 @@ def _seed_catalogue(seeds_dir: Path) -> SeedReport:
     for item in read_seed("countries", "countries", seeds_dir):
         _require(item, ("code", "name", "phase"), "countries.yaml")
         code = str(item["code"]).upper()
-        countries[code] = _upsert(Country, {"code": code}, {"name": item["name"], "phase": Phase(item["phase"])}, report)
+        countries[code] = _upsert(
+            Country, {"code": code}, {"name": item["name"], "phase": Phase(item["phase"])}, report
+        )
 
     for item in read_seed("objectives", "objectives", seeds_dir):
         _require(item, ("code", "number", "title"), "objectives.yaml")
@@ -101,7 +113,9 @@ def _seed_catalogue(seeds_dir: Path) -> SeedReport:
 
     for position, theme_item in enumerate(read_seed("recommendations", "themes", seeds_dir), start=1):
         _require(theme_item, ("code", "title", "recommendations"), "recommendations.yaml")
-        theme = _upsert(Theme, {"code": theme_item["code"]}, {"title": theme_item["title"], "position": position}, report)
+        theme = _upsert(
+            Theme, {"code": theme_item["code"]}, {"title": theme_item["title"], "position": position}, report
+        )
         db.session.flush()
         for rec_position, rec in enumerate(theme_item["recommendations"], start=1):
             _require(rec, ("code", "label", "text", "steps"), f"recommendations.yaml theme {theme.code}")

@@ -165,8 +165,15 @@ def _backup_postgres(engine: Engine, partial: Path) -> None:
     pg_dump = _pg_tool("pg_dump", engine)
     # pg_dump reads the whole database in one repeatable-read transaction: a consistent snapshot.
     _run_pg(
-        [pg_dump, "--format=custom", "--no-owner", "--no-privileges",
-         f"--lock-wait-timeout={PG_LOCK_TIMEOUT}", "--file", str(partial)],
+        [
+            pg_dump,
+            "--format=custom",
+            "--no-owner",
+            "--no-privileges",
+            f"--lock-wait-timeout={PG_LOCK_TIMEOUT}",
+            "--file",
+            str(partial),
+        ],
         engine.url,
     )
     # The archive's table of contents must read back, or the file is no backup.
@@ -184,8 +191,18 @@ def _restore_postgres(engine: Engine, source: Path) -> None:
         raise BackupError(_damaged(source, error)) from error
     try:
         _run_pg(
-            [pg_restore, "--clean", "--if-exists", "--no-owner", "--no-privileges", "--single-transaction",
-             "--exit-on-error", "--dbname", engine.url.database, str(source)],
+            [
+                pg_restore,
+                "--clean",
+                "--if-exists",
+                "--no-owner",
+                "--no-privileges",
+                "--single-transaction",
+                "--exit-on-error",
+                "--dbname",
+                engine.url.database,
+                str(source),
+            ],
             engine.url,
             options=f"-c lock_timeout={PG_LOCK_TIMEOUT}",
         )
@@ -221,8 +238,11 @@ def _run_pg(command: list[str], url: URL, options: str | None = None) -> None:
     env = dict(os.environ)
     # Connection settings go through the environment so that the password never shows in `ps`.
     for variable, value in (
-        ("PGHOST", url.host), ("PGPORT", url.port), ("PGUSER", url.username),
-        ("PGPASSWORD", url.password), ("PGDATABASE", url.database),
+        ("PGHOST", url.host),
+        ("PGPORT", url.port),
+        ("PGUSER", url.username),
+        ("PGPASSWORD", url.password),
+        ("PGDATABASE", url.database),
     ):
         if value is not None:
             env[variable] = str(value)

@@ -17,7 +17,10 @@ MESSAGES = {
     409: ("Someone changed this in the meantime", "Reload the page to see the latest version, then try again."),
     413: ("Too much at once", "What you sent is larger than the server accepts. Save smaller parts separately."),
     429: ("Too many attempts", "Wait a moment and try again."),
-    500: ("Something went wrong on our side", "Your last change may not be saved. Try again; if it keeps failing, tell HQ."),
+    500: (
+        "Something went wrong on our side",
+        "Your last change may not be saved. Try again; if it keeps failing, tell HQ.",
+    ),
     503: ("The service is busy", "Wait a few seconds and try again; nothing you saved is lost."),
 }
 
@@ -25,7 +28,9 @@ MESSAGES = {
 def render_error(code: int, title: str | None = None, advice: str | None = None):
     """Render the error page for an HTTP status."""
     default_title, default_advice = MESSAGES.get(code, MESSAGES[500])
-    return render_template("errors/error.html", code=code, title=title or default_title, advice=advice or default_advice), code
+    return render_template(
+        "errors/error.html", code=code, title=title or default_title, advice=advice or default_advice
+    ), code
 
 
 # Posted fields that are not the user's words: never shown back.
@@ -58,7 +63,9 @@ def database_busy_page():
     """503 for a change the database was too busy to take, with the user's text to copy."""
     give_up_write()
     body = render_template(
-        "errors/error.html", code=503, title="The server was too busy to save this",
+        "errors/error.html",
+        code=503,
+        title="The server was too busy to save this",
         advice="Nothing was changed. Copy your text below if you need it, go back and send it again in a moment.",
         kept=typed_text(),
     )
@@ -71,7 +78,12 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
         # An untrusted Host never reaches routing, so no page with links can be built for it.
-        if isinstance(error, SecurityError) or request.path.startswith("/static/") or error.code is None or error.code < 400:
+        if (
+            isinstance(error, SecurityError)
+            or request.path.startswith("/static/")
+            or error.code is None
+            or error.code < 400
+        ):
             return error
         return render_error(error.code)
 

@@ -18,8 +18,14 @@ from app.workplans.queries import full_plan_options
 
 @click.command("export-pdf")
 @click.argument("workplan_id", type=int)
-@click.option("-o", "--output", "output", required=True, type=click.Path(dir_okay=False, writable=True),
-              help="Where to write the PDF.")
+@click.option(
+    "-o",
+    "--output",
+    "output",
+    required=True,
+    type=click.Path(dir_okay=False, writable=True),
+    help="Where to write the PDF.",
+)
 @click.option("--revision", type=int, default=None, help="Print this revision instead of the current text.")
 @click.option("--profile", default="internal", type=click.Choice(["internal", "donor", "public"]), show_default=True)
 @click.option("--no-annexes", is_flag=True, help="Leave out the review log and the changes annex.")

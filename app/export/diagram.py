@@ -180,15 +180,20 @@ def _without_keyword(text: str, keyword: str) -> str:
     """Drop a leading "IF", "THEN"… that repeats the box's label."""
     text = (text or "").strip()
     if text.upper().startswith(keyword + " "):
-        return text[len(keyword):].lstrip()
+        return text[len(keyword) :].lstrip()
     return text
 
 
 def _statement_band(narratives: dict) -> Band:
     width = round((WIDTH - STATEMENT_GAP * 3) / 4, 1)
     boxes = [
-        _box("statement", index * (width + STATEMENT_GAP), width, label,
-             _without_keyword(narratives.get(name), label) or "—")
+        _box(
+            "statement",
+            index * (width + STATEMENT_GAP),
+            width,
+            label,
+            _without_keyword(narratives.get(name), label) or "—",
+        )
         for index, (name, label) in enumerate(STATEMENTS)
     ]
     height = max(box.h for box in boxes)

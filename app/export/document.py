@@ -247,8 +247,13 @@ def _value_year(value, year) -> str:
 
 
 def _objective_heading(prefix: str, objective: dict) -> Heading:
-    return Heading(f"objective-{objective['number']}", "", f"Objective {objective['number']}: {objective['title']}",
-                   f"{prefix}-objective-{objective['number']}", 2)
+    return Heading(
+        f"objective-{objective['number']}",
+        "",
+        f"Objective {objective['number']}: {objective['title']}",
+        f"{prefix}-objective-{objective['number']}",
+        2,
+    )
 
 
 def _headings(prefix: str, snapshot: dict, inputs: dict) -> tuple[dict, list[Heading]]:
@@ -309,9 +314,15 @@ def _objectives(prefix: str, snapshot: dict) -> list[ObjectiveBlock]:
             )
             for index, output in enumerate(objective["outputs"], start=1)
         ]
-        blocks.append(ObjectiveBlock(
-            _objective_heading(prefix, objective), objective["priority"], objective["rationale"], objective["outcome"], outputs
-        ))
+        blocks.append(
+            ObjectiveBlock(
+                _objective_heading(prefix, objective),
+                objective["priority"],
+                objective["rationale"],
+                objective["outcome"],
+                outputs,
+            )
+        )
     return blocks
 
 
@@ -325,23 +336,27 @@ def _activity_groups(snapshot: dict, years: list[int], profile: Profile) -> list
             rows = []
             for a, activity in enumerate(output["activities"]):
                 scheduled = set(activity["quarters"])
-                rows.append(ActivityRow(
-                    number=f"{output_number}.{a + 1}",
-                    description=activity["description"],
-                    follow_up=(activity.get("follow_up") or "") if activity.get("capacity_building") else "",
-                    lead_agency=activity.get("lead_agency") or "—",
-                    partners=", ".join(activity["partners"]) or "—",
-                    location=activity.get("location") or "—",
-                    quarters=[(key in scheduled, year_start) for key, year_start in keys],
-                    budget=euros[(o, p, a)] if profile.shows_activity_budgets else None,
-                    markers=", ".join(label for key, label in MARKERS if activity["markers"].get(key)) or "—",
-                ))
-            groups.append(ActivityGroup(
-                f"Objective {objective['number']}: {objective['title']}",
-                f"Output {output_number}: {output['statement']}",
-                rows,
-                starts_objective=p == 0,
-            ))
+                rows.append(
+                    ActivityRow(
+                        number=f"{output_number}.{a + 1}",
+                        description=activity["description"],
+                        follow_up=(activity.get("follow_up") or "") if activity.get("capacity_building") else "",
+                        lead_agency=activity.get("lead_agency") or "—",
+                        partners=", ".join(activity["partners"]) or "—",
+                        location=activity.get("location") or "—",
+                        quarters=[(key in scheduled, year_start) for key, year_start in keys],
+                        budget=euros[(o, p, a)] if profile.shows_activity_budgets else None,
+                        markers=", ".join(label for key, label in MARKERS if activity["markers"].get(key)) or "—",
+                    )
+                )
+            groups.append(
+                ActivityGroup(
+                    f"Objective {objective['number']}: {objective['title']}",
+                    f"Output {output_number}: {output['statement']}",
+                    rows,
+                    starts_objective=p == 0,
+                )
+            )
     return groups
 
 
@@ -433,7 +448,10 @@ def build_plan_document(inputs: dict) -> PlanDocument:
         ],
         partners_engaged=partners,
         sustainability=[output for block in objectives for output in block.outputs],
-        signatories=[f"For the Government of {snapshot['country']['name']}", *(f"For {a}" for a in IMPLEMENTING_AGENCIES)],
+        signatories=[
+            f"For the Government of {snapshot['country']['name']}",
+            *(f"For {a}" for a in IMPLEMENTING_AGENCIES),
+        ],
         review_log=_review_log(inputs["review_log"]),
         changes=inputs["changes"],
     )

@@ -37,7 +37,7 @@ def resolve_asset(url: str) -> tuple[Path, str] | None:
     """Return the file and MIME type an asset: URL names, or None when it is not an allowed asset."""
     if not url.startswith(SCHEME):
         return None
-    relative = url[len(SCHEME):]
+    relative = url[len(SCHEME) :]
     if not relative or any(mark in relative for mark in ("?", "#", "\\", "\x00", "%")):
         return None
     folder, _, name = relative.partition("/")

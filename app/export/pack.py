@@ -129,6 +129,10 @@ def build_meeting_pack(
 def record_pack(actor: User, workplan_ids: list[int], profile_key: str, annexes: bool, pdf: PdfFile) -> None:
     """Write the audit line of a meeting pack. Flushes, never commits."""
     record_event(
-        "review.pack", actor=actor, profile=profile_key, annexes=annexes,
-        workplan_ids=workplan_ids, cached=not pdf.rendered,
+        "review.pack",
+        actor=actor,
+        profile=profile_key,
+        annexes=annexes,
+        workplan_ids=workplan_ids,
+        cached=not pdf.rendered,
     )

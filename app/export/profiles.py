@@ -33,12 +33,36 @@ class Profile:
 
 
 PROFILES = {
-    "internal": Profile("internal", "Internal edition", "For UNODC, IOM, UNICEF and HQ staff: the complete plan.",
-                        False, True, True, True, True),
-    "donor": Profile("donor", "Donor edition", "For the European Union: sensitive details are withheld.",
-                     True, True, False, True, True),
-    "public": Profile("public", "Public edition", "For publication: sensitive details, names of people and "
-                      "the review annexes are left out.", True, False, False, False, False),
+    "internal": Profile(
+        "internal",
+        "Internal edition",
+        "For UNODC, IOM, UNICEF and HQ staff: the complete plan.",
+        False,
+        True,
+        True,
+        True,
+        True,
+    ),
+    "donor": Profile(
+        "donor",
+        "Donor edition",
+        "For the European Union: sensitive details are withheld.",
+        True,
+        True,
+        False,
+        True,
+        True,
+    ),
+    "public": Profile(
+        "public",
+        "Public edition",
+        "For publication: sensitive details, names of people and the review annexes are left out.",
+        True,
+        False,
+        False,
+        False,
+        False,
+    ),
 }
 DEFAULT_PROFILE = "internal"
 

@@ -14,10 +14,14 @@ from app.workplans.queries import full_plan_options
 
 def revisions_of(workplan: Workplan) -> list[Revision]:
     """Every revision of a plan, oldest first, with who submitted it."""
-    return list(db.session.scalars(
-        select(Revision).where(Revision.workplan_id == workplan.id)
-        .options(joinedload(Revision.created_by)).order_by(Revision.number)
-    ))
+    return list(
+        db.session.scalars(
+            select(Revision)
+            .where(Revision.workplan_id == workplan.id)
+            .options(joinedload(Revision.created_by))
+            .order_by(Revision.number)
+        )
+    )
 
 
 def review_threads(workplan: Workplan, up_to_revision: int | None = None) -> list[Comment]:
@@ -58,7 +62,8 @@ def open_blocking_counts(workplan_ids: list[int]) -> dict[int, int]:
 def pack_candidates(user: User) -> list[Workplan]:
     """Plans the user may put in a meeting pack: by country, newest period first."""
     query = (
-        select(Workplan).join(Workplan.country)
+        select(Workplan)
+        .join(Workplan.country)
         .options(joinedload(Workplan.country))
         .order_by(Country.name, Workplan.period_start.desc(), Workplan.id.desc())
     )

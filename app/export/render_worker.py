@@ -54,8 +54,10 @@ def render(pages_html: list[str], strict: bool) -> bytes:
         weasyprint.HTML(string=html, base_url=None, url_fetcher=fetcher).render(font_config=fonts)
         for html in pages_html
     ]
-    combined = documents[0] if len(documents) == 1 else documents[0].copy(
-        [page for document in documents for page in document.pages]
+    combined = (
+        documents[0]
+        if len(documents) == 1
+        else documents[0].copy([page for document in documents for page in document.pages])
     )
     combined.metadata.lang = combined.metadata.custom.get(LANGUAGE_META) or combined.metadata.lang
     return combined.write_pdf(**PDF_OPTIONS)

@@ -63,9 +63,13 @@ class Limits:
     def from_config(cls, config) -> "Limits":
         lock_dir = config.get("PDF_RENDER_LOCK_DIR") or os.path.join(current_app.instance_path, "render-slots")
         return cls(
-            max(1, int(config["PDF_RENDER_SLOTS"])), float(config["PDF_RENDER_WAIT"]),
-            float(config["PDF_RENDER_TIMEOUT"]), int(config["PDF_RENDER_MEMORY_MB"]), RENDER_NICENESS,
-            Path(lock_dir), bool(config.get("PDF_STRICT_FETCHER", current_app.testing)),
+            max(1, int(config["PDF_RENDER_SLOTS"])),
+            float(config["PDF_RENDER_WAIT"]),
+            float(config["PDF_RENDER_TIMEOUT"]),
+            int(config["PDF_RENDER_MEMORY_MB"]),
+            RENDER_NICENESS,
+            Path(lock_dir),
+            bool(config.get("PDF_STRICT_FETCHER", current_app.testing)),
         )
 
 
@@ -108,16 +112,21 @@ class RenderProcess:
         context = multiprocessing.get_context("spawn")
         self.connection, child_end = context.Pipe()
         self.process = context.Process(
-            target=render_worker.serve, args=(child_end, memory_mb, niceness, self.scratch),
-            name="pdf-render", daemon=True,
+            target=render_worker.serve,
+            args=(child_end, memory_mb, niceness, self.scratch),
+            name="pdf-render",
+            daemon=True,
         )
         self.process.start()
         child_end.close()
 
     def fits(self, limits: Limits) -> bool:
         """Whether this process can serve renders under these limits (and still belongs to this process)."""
-        return self.owner == os.getpid() and self.process.is_alive() and \
-            (self.memory_mb, self.niceness) == (limits.memory_mb, limits.niceness)
+        return (
+            self.owner == os.getpid()
+            and self.process.is_alive()
+            and (self.memory_mb, self.niceness) == (limits.memory_mb, limits.niceness)
+        )
 
     def render(self, pages_html: list[str], limits: Limits) -> bytes:
         """Send a job and wait for its PDF; kill the process and raise RenderFailed on timeout or death."""

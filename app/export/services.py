@@ -92,7 +92,8 @@ def _review_log(workplan: Workplan, snapshot: dict, revision: int | None) -> lis
     return [
         {
             "section": _section_label(comment.section),
-            "item": "" if comment.anchor_id is None
+            "item": ""
+            if comment.anchor_id is None
             else labels.get((comment.anchor_type, comment.anchor_id), f"A removed {comment.anchor_type}"),
             "author": comment.author.name,
             "date": _iso(comment.created_at),
@@ -124,8 +125,11 @@ def _changes_for(revisions: list[Revision], current: Revision | None, snapshot: 
     by_number = {revision.number: revision for revision in revisions}
     if current is not None:
         base = by_number.get(current.number - 1)
-        title = f"Changes in revision {current.number} since revision {base.number}" if base else \
-            f"Revision {current.number} is the first revision"
+        title = (
+            f"Changes in revision {current.number} since revision {base.number}"
+            if base
+            else f"Revision {current.number} is the first revision"
+        )
         return _changes(base, base.snapshot if base else None, snapshot, title, profile)
     if not revisions:
         return _changes(None, None, snapshot, "The plan has not been submitted yet", profile)
@@ -135,8 +139,11 @@ def _changes_for(revisions: list[Revision], current: Revision | None, snapshot: 
         return since_latest
     previous = by_number.get(latest.number - 1)
     return _changes(
-        previous, previous.snapshot if previous else None, apply_profile(latest.snapshot, profile),
-        f"Changes in revision {latest.number} since revision {latest.number - 1}", profile,
+        previous,
+        previous.snapshot if previous else None,
+        apply_profile(latest.snapshot, profile),
+        f"Changes in revision {latest.number} since revision {latest.number - 1}",
+        profile,
     )
 
 
@@ -184,9 +191,11 @@ def gather_print_inputs(workplan: Workplan, options: ExportOptions) -> dict:
         "profile": profile.key,
         "theme_order": theme_order(),
         "review_log": _review_log(workplan, snapshot, options.revision)
-        if options.annexes and profile.shows_review_log else None,
+        if options.annexes and profile.shows_review_log
+        else None,
         "changes": _changes_for(revisions, revision, snapshot, profile)
-        if options.annexes and profile.shows_changes else None,
+        if options.annexes and profile.shows_changes
+        else None,
     }
 
 
@@ -226,6 +235,12 @@ def export_workplan(workplan: Workplan, options: ExportOptions) -> PdfFile:
 def record_export(workplan: Workplan, actor: User | None, options: ExportOptions, pdf: PdfFile) -> None:
     """Write the audit line of a download. Flushes, never commits."""
     record_event(
-        "workplan.export", actor=actor, workplan=workplan, obj=workplan,
-        profile=options.profile.key, revision=options.revision, annexes=options.annexes, cached=not pdf.rendered,
+        "workplan.export",
+        actor=actor,
+        workplan=workplan,
+        obj=workplan,
+        profile=options.profile.key,
+        revision=options.revision,
+        annexes=options.annexes,
+        cached=not pdf.rendered,
     )

@@ -9,8 +9,12 @@ URDU_LETTERS = set("ٹڈڑںے")
 PASHTO_LETTERS = set("ټډړښږځڅېۍګڼ")
 PERSIAN_LETTERS = set("پچژگکی")
 SCRIPTS = (  # (first, last code point, script)
-    (0x0600, 0x06FF, "arabic"), (0x0750, 0x077F, "arabic"), (0xFB50, 0xFDFF, "arabic"), (0xFE70, 0xFEFF, "arabic"),
-    (0x0980, 0x09FF, "bengali"), (0x0400, 0x04FF, "cyrillic"),
+    (0x0600, 0x06FF, "arabic"),
+    (0x0750, 0x077F, "arabic"),
+    (0xFB50, 0xFDFF, "arabic"),
+    (0xFE70, 0xFEFF, "arabic"),
+    (0x0980, 0x09FF, "bengali"),
+    (0x0400, 0x04FF, "cyrillic"),
 )
 
 
@@ -30,7 +34,7 @@ def bidi_dir(text: str | None) -> str:
 
 
 def script_lang(text: str | None) -> str:
-    """"ur" for Urdu text (set in Nastaliq), "" otherwise: the font stack covers the other scripts."""
+    """ "ur" for Urdu text (set in Nastaliq), "" otherwise: the font stack covers the other scripts."""
     letters = set(text or "")
     if letters & URDU_LETTERS and not letters & PASHTO_LETTERS:
         return "ur"

@@ -25,8 +25,14 @@ SECTIONS = {
     "mel": "Monitoring, evaluation and learning",
     "sustainability": "Sustainability and exit",
 }
-ITEM_SECTIONS = {"objective": "results", "output": "results", "indicator": "results", "activity": "activities",
-                 "risk": "risks", "lesson": "lessons"}
+ITEM_SECTIONS = {
+    "objective": "results",
+    "output": "results",
+    "indicator": "results",
+    "activity": "activities",
+    "risk": "risks",
+    "lesson": "lessons",
+}
 
 
 @dataclass(frozen=True)
@@ -50,14 +56,18 @@ def plan_anchors(workplan: Workplan) -> list[Anchor]:
             code = f"{number}.{output.position}"
             anchors.append(Anchor(f"output:{output.id}", "results", f"Output {code}", "output", output.id))
             for i, indicator in enumerate(output.indicators, start=1):
-                anchors.append(Anchor(f"indicator:{indicator.id}", "results", f"Indicator {code}.{i}", "indicator", indicator.id))
+                anchors.append(
+                    Anchor(f"indicator:{indicator.id}", "results", f"Indicator {code}.{i}", "indicator", indicator.id)
+                )
             for activity in output.activities:
                 label = f"Activity {code}.{activity.position}"
                 anchors.append(Anchor(f"activity:{activity.id}", "activities", label, "activity", activity.id))
     for risk in workplan.risks:
         anchors.append(Anchor(f"risk:{risk.id}", "risks", f"Risk {risk.position}", "risk", risk.id))
     for lesson in workplan.lessons:
-        anchors.append(Anchor(f"lesson:{lesson.id}", "lessons", f"Lesson “{lesson.recommendation.label}”", "lesson", lesson.id))
+        anchors.append(
+            Anchor(f"lesson:{lesson.id}", "lessons", f"Lesson “{lesson.recommendation.label}”", "lesson", lesson.id)
+        )
     return anchors
 
 
@@ -65,7 +75,11 @@ def anchor_label(comment: Comment, anchors: dict[str, Anchor]) -> str:
     """The comment's anchor as people read it; items removed since are named as such."""
     key = f"{comment.anchor_type}:{comment.anchor_id}" if comment.anchor_id else f"section:{comment.section}"
     anchor = anchors.get(key)
-    return anchor.label if anchor else f"A removed {comment.anchor_type} ({SECTIONS.get(comment.section, comment.section)})"
+    return (
+        anchor.label
+        if anchor
+        else f"A removed {comment.anchor_type} ({SECTIONS.get(comment.section, comment.section)})"
+    )
 
 
 def can_comment(user: User, workplan: Workplan) -> bool:
@@ -90,8 +104,15 @@ def add_comment(workplan: Workplan, user: User, anchor_key: str, body: str, is_b
     # Only HQ can hold up approval.
     blocking = bool(is_blocking and user.is_hq)
     return _post(
-        workplan, user, body, "comment.add", anchor.item_type, anchor.item_id, anchor.section,
-        is_blocking=blocking, audit={"blocking": blocking},
+        workplan,
+        user,
+        body,
+        "comment.add",
+        anchor.item_type,
+        anchor.item_id,
+        anchor.section,
+        is_blocking=blocking,
+        audit={"blocking": blocking},
     )
 
 
@@ -99,8 +120,15 @@ def reply_to_comment(parent: Comment, workplan: Workplan, user: User, body: str)
     """Reply in a comment's thread; raises NotAllowed."""
     _check_can_comment(user, workplan)
     return _post(
-        workplan, user, body, "comment.reply", parent.anchor_type, parent.anchor_id, parent.section,
-        parent_id=parent.id, audit={"parent_id": parent.id},
+        workplan,
+        user,
+        body,
+        "comment.reply",
+        parent.anchor_type,
+        parent.anchor_id,
+        parent.section,
+        parent_id=parent.id,
+        audit={"parent_id": parent.id},
     )
 
 

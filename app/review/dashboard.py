@@ -78,12 +78,16 @@ def review_queue(now: datetime) -> ReviewQueue:
     batch up to 500 parents per statement, so the count stays fixed up to 500 submitted plans
     (or 500 outputs, activities … among them), far above any real queue.
     """
-    submitted = db.session.scalars(
-        select(Workplan)
-        .where(Workplan.status == WorkplanStatus.SUBMITTED)
-        .options(*full_plan_options())
-        .order_by(Workplan.submitted_at.asc().nulls_last(), Workplan.id)
-    ).unique().all()
+    submitted = (
+        db.session.scalars(
+            select(Workplan)
+            .where(Workplan.status == WorkplanStatus.SUBMITTED)
+            .options(*full_plan_options())
+            .order_by(Workplan.submitted_at.asc().nulls_last(), Workplan.id)
+        )
+        .unique()
+        .all()
+    )
     sent_back = db.session.scalars(
         select(Workplan)
         .where(Workplan.status == WorkplanStatus.CHANGES_REQUESTED)
@@ -114,8 +118,13 @@ def review_queue(now: datetime) -> ReviewQueue:
         )
     back = [
         SentBackRow(
-            plan.id, plan.country.name, plan.title, revisions.get(plan.id, 0), blocking.get(plan.id, 0),
-            plan.updated_at, current_notes(plan, notes.get(plan.id, {})),
+            plan.id,
+            plan.country.name,
+            plan.title,
+            revisions.get(plan.id, 0),
+            blocking.get(plan.id, 0),
+            plan.updated_at,
+            current_notes(plan, notes.get(plan.id, {})),
         )
         for plan in sent_back
     ]
@@ -263,13 +272,23 @@ def hq_dashboard() -> Dashboard:
 def _country_statuses() -> list[CountryStatus]:
     """Every country with a plan, and the Asia and Middle East partners even without one, by name."""
     latest_revision = (
-        select(Revision.workplan_id, func.max(Revision.number).label("number")).group_by(Revision.workplan_id).subquery()
+        select(Revision.workplan_id, func.max(Revision.number).label("number"))
+        .group_by(Revision.workplan_id)
+        .subquery()
     )
     rows = db.session.execute(
         select(
-            Country.id, Country.code, Country.name,
-            Workplan.id, Workplan.title, Workplan.period_start, Workplan.period_end,
-            Workplan.status, Workplan.version, Workplan.updated_at, latest_revision.c.number,
+            Country.id,
+            Country.code,
+            Country.name,
+            Workplan.id,
+            Workplan.title,
+            Workplan.period_start,
+            Workplan.period_end,
+            Workplan.status,
+            Workplan.version,
+            Workplan.updated_at,
+            latest_revision.c.number,
             Workplan.approved_revision_number,
         )
         .select_from(Country)
@@ -285,7 +304,16 @@ def _country_statuses() -> list[CountryStatus]:
         else:
             statuses.append(
                 CountryStatus(
-                    country_id, code, name, plan_id, title, f"{start}–{end}", status, version, revision, updated_at,
+                    country_id,
+                    code,
+                    name,
+                    plan_id,
+                    title,
+                    f"{start}–{end}",
+                    status,
+                    version,
+                    revision,
+                    updated_at,
                     approved,
                 )
             )

@@ -13,24 +13,61 @@ NARRATIVE_SECTIONS = (
     ("sustainability", "Sustainability and exit", ("sustainability",)),
 )
 FIELD_LABELS = {
-    "summary": "Summary", "context_situation": "TIP/SOM situation", "context_legal": "Legal and policy framework",
-    "context_gaps": "Gaps and needs findings", "priorities": "Priorities", "toc_if": "IF", "toc_and_if": "AND IF",
-    "toc_then": "THEN", "toc_because": "BECAUSE", "partnerships": "Partnerships and coordination",
-    "ownership": "Ownership and local buy-in", "mel": "Monitoring, evaluation and learning",
-    "reporting_calendar": "Reporting calendar", "sustainability": "Sustainability and exit strategy",
-    "title": "Title", "period": "Period", "rationale": "Rationale", "outcome": "Outcome", "priority": "Rank",
-    "statement": "Statement", "carried_on_by": "Carried on by", "description": "Description",
-    "baseline_value": "Baseline value", "baseline_year": "Baseline year", "target_value": "Target value",
-    "target_year": "Target year", "source_of_verification": "Source of verification", "assumptions": "Assumptions",
-    "lead_agency": "Lead agency", "partners": "Partners", "location": "Location", "quarters": "Quarters",
-    "budget_eur": "Budget (EUR)", "markers": "Markers", "capacity_building": "Capacity building",
-    "follow_up": "Follow-up", "lessons": "Lessons", "likelihood": "Likelihood", "impact": "Impact",
-    "mitigation": "Mitigation", "owner": "Owner", "how_applied": "How it is applied",
+    "summary": "Summary",
+    "context_situation": "TIP/SOM situation",
+    "context_legal": "Legal and policy framework",
+    "context_gaps": "Gaps and needs findings",
+    "priorities": "Priorities",
+    "toc_if": "IF",
+    "toc_and_if": "AND IF",
+    "toc_then": "THEN",
+    "toc_because": "BECAUSE",
+    "partnerships": "Partnerships and coordination",
+    "ownership": "Ownership and local buy-in",
+    "mel": "Monitoring, evaluation and learning",
+    "reporting_calendar": "Reporting calendar",
+    "sustainability": "Sustainability and exit strategy",
+    "title": "Title",
+    "period": "Period",
+    "rationale": "Rationale",
+    "outcome": "Outcome",
+    "priority": "Rank",
+    "statement": "Statement",
+    "carried_on_by": "Carried on by",
+    "description": "Description",
+    "baseline_value": "Baseline value",
+    "baseline_year": "Baseline year",
+    "target_value": "Target value",
+    "target_year": "Target year",
+    "source_of_verification": "Source of verification",
+    "assumptions": "Assumptions",
+    "lead_agency": "Lead agency",
+    "partners": "Partners",
+    "location": "Location",
+    "quarters": "Quarters",
+    "budget_eur": "Budget (EUR)",
+    "markers": "Markers",
+    "capacity_building": "Capacity building",
+    "follow_up": "Follow-up",
+    "lessons": "Lessons",
+    "likelihood": "Likelihood",
+    "impact": "Impact",
+    "mitigation": "Mitigation",
+    "owner": "Owner",
+    "how_applied": "How it is applied",
 }
 # The order of the printed plan (domain.md).
 SECTION_ORDER = [
-    "basics", "context", "theory", "lessons", "objectives", "activities", "risks",
-    "partnerships", "mel", "sustainability",
+    "basics",
+    "context",
+    "theory",
+    "lessons",
+    "objectives",
+    "activities",
+    "risks",
+    "partnerships",
+    "mel",
+    "sustainability",
 ]
 TOKEN = re.compile(r"\s+|[^\s]+")
 
@@ -129,7 +166,9 @@ def _field_changes(old: dict, new: dict, names) -> list[FieldChange]:
     return [FieldChange(n, FIELD_LABELS.get(n, n), old.get(n), new.get(n)) for n in names if old.get(n) != new.get(n)]
 
 
-def _compare_items(kind: str, old_items: list[dict], new_items: list[dict], key: str, fields, label) -> list[ItemChange]:
+def _compare_items(
+    kind: str, old_items: list[dict], new_items: list[dict], key: str, fields, label
+) -> list[ItemChange]:
     """Match items by key and report the added, removed and changed ones."""
     before = {item[key]: item for item in old_items}
     after = {item[key]: item for item in new_items}
@@ -165,42 +204,109 @@ def diff_snapshots(old: dict, new: dict) -> list[SectionDiff]:
     sections = []
     basics = SectionDiff("basics", "Basics")
     basics.items += _compare_items(
-        "plan", [{"id": 0, "title": old["title"], "period": f"{old['period_start']}–{old['period_end']}"}],
+        "plan",
+        [{"id": 0, "title": old["title"], "period": f"{old['period_start']}–{old['period_end']}"}],
         [{"id": 0, "title": new["title"], "period": f"{new['period_start']}–{new['period_end']}"}],
-        "id", ("title", "period"), lambda item: "basics",
+        "id",
+        ("title", "period"),
+        lambda item: "basics",
     )
     for key, title, names in NARRATIVE_SECTIONS:
         section = basics if key == "basics" else SectionDiff(key, title)
         section.texts += _text_changes(old["narratives"], new["narratives"], names)
         sections.append(section)
 
-    sections.append(SectionDiff("lessons", "Lessons applied", items=_compare_items(
-        "lesson", old["lessons"], new["lessons"], "code", ("how_applied",), lambda lesson: _short(lesson["label"]))))
-    sections.append(SectionDiff("objectives", "Objectives and results", items=(
-        _compare_items("objective", old["objectives"], new["objectives"], "code",
-                       ("priority", "rationale", "outcome"), lambda o: f"{o['number']} ({o['title']})")
-        + _compare_items("output", _outputs(old), _outputs(new), "id", ("statement", "lessons", "carried_on_by"),
-                         lambda o: f"{o['number']} {_short(o['statement'])}")
-        + _compare_items(
-            "indicator",
-            [i for o in _outputs(old) for i in o["indicators"]],
-            [i for o in _outputs(new) for i in o["indicators"]],
-            "id",
-            ("description", "baseline_value", "baseline_year", "target_value", "target_year",
-             "source_of_verification", "assumptions"),
-            lambda i: _short(i["description"]),
+    sections.append(
+        SectionDiff(
+            "lessons",
+            "Lessons applied",
+            items=_compare_items(
+                "lesson",
+                old["lessons"],
+                new["lessons"],
+                "code",
+                ("how_applied",),
+                lambda lesson: _short(lesson["label"]),
+            ),
         )
-    )))
-    sections.append(SectionDiff("activities", "Activities", items=_compare_items(
-        "activity",
-        [a for o in _outputs(old) for a in o["activities"]],
-        [a for o in _outputs(new) for a in o["activities"]],
-        "id",
-        ("description", "lead_agency", "partners", "location", "quarters", "budget_eur", "markers",
-         "capacity_building", "follow_up", "lessons"),
-        lambda a: _short(a["description"]),
-    )))
-    sections.append(SectionDiff("risks", "Risks", items=_compare_items(
-        "risk", old["risks"], new["risks"], "id", ("description", "likelihood", "impact", "mitigation", "owner"),
-        lambda r: _short(r["description"]))))
+    )
+    sections.append(
+        SectionDiff(
+            "objectives",
+            "Objectives and results",
+            items=(
+                _compare_items(
+                    "objective",
+                    old["objectives"],
+                    new["objectives"],
+                    "code",
+                    ("priority", "rationale", "outcome"),
+                    lambda o: f"{o['number']} ({o['title']})",
+                )
+                + _compare_items(
+                    "output",
+                    _outputs(old),
+                    _outputs(new),
+                    "id",
+                    ("statement", "lessons", "carried_on_by"),
+                    lambda o: f"{o['number']} {_short(o['statement'])}",
+                )
+                + _compare_items(
+                    "indicator",
+                    [i for o in _outputs(old) for i in o["indicators"]],
+                    [i for o in _outputs(new) for i in o["indicators"]],
+                    "id",
+                    (
+                        "description",
+                        "baseline_value",
+                        "baseline_year",
+                        "target_value",
+                        "target_year",
+                        "source_of_verification",
+                        "assumptions",
+                    ),
+                    lambda i: _short(i["description"]),
+                )
+            ),
+        )
+    )
+    sections.append(
+        SectionDiff(
+            "activities",
+            "Activities",
+            items=_compare_items(
+                "activity",
+                [a for o in _outputs(old) for a in o["activities"]],
+                [a for o in _outputs(new) for a in o["activities"]],
+                "id",
+                (
+                    "description",
+                    "lead_agency",
+                    "partners",
+                    "location",
+                    "quarters",
+                    "budget_eur",
+                    "markers",
+                    "capacity_building",
+                    "follow_up",
+                    "lessons",
+                ),
+                lambda a: _short(a["description"]),
+            ),
+        )
+    )
+    sections.append(
+        SectionDiff(
+            "risks",
+            "Risks",
+            items=_compare_items(
+                "risk",
+                old["risks"],
+                new["risks"],
+                "id",
+                ("description", "likelihood", "impact", "mitigation", "owner"),
+                lambda r: _short(r["description"]),
+            ),
+        )
+    )
     return sorted(sections, key=lambda section: SECTION_ORDER.index(section.key))

@@ -23,7 +23,8 @@ class RequestChangesForm(TransitionForm):
     """Sending back needs a word on what to change."""
 
     note = TextAreaField(
-        "What should change", validators=[DataRequired(message="Say what should change."), Length(max=4000)],
+        "What should change",
+        validators=[DataRequired(message="Say what should change."), Length(max=4000)],
         filters=[normalise_text],
     )
 
@@ -33,13 +34,15 @@ class CommentForm(FlaskForm):
 
     # The service checks the anchor belongs to this plan; choices only drive the page's list.
     about = SelectField("About", validators=[DataRequired()], validate_choice=False)
-    body = TextAreaField("Comment", validators=[DataRequired(message="Write the comment."), Length(max=4000)],
-                         filters=[normalise_text])
+    body = TextAreaField(
+        "Comment", validators=[DataRequired(message="Write the comment."), Length(max=4000)], filters=[normalise_text]
+    )
     is_blocking = BooleanField("Blocking: the plan cannot be approved until this is resolved")
 
 
 class ReplyForm(FlaskForm):
     """A reply in a thread."""
 
-    body = TextAreaField("Reply", validators=[DataRequired(message="Write the reply."), Length(max=4000)],
-                         filters=[normalise_text])
+    body = TextAreaField(
+        "Reply", validators=[DataRequired(message="Write the reply."), Length(max=4000)], filters=[normalise_text]
+    )

@@ -26,7 +26,9 @@ def notify(users: list[User], workplan: Workplan | None, kind: str, message: str
     """Add a notice for each user (never for the one who acted) and mail it when SMTP is set up."""
     recipients = [user for user in users if user.is_active and (exclude is None or user.id != exclude.id)]
     for user in recipients:
-        db.session.add(Notification(user_id=user.id, workplan_id=workplan.id if workplan else None, kind=kind, message=message))
+        db.session.add(
+            Notification(user_id=user.id, workplan_id=workplan.id if workplan else None, kind=kind, message=message)
+        )
     queue_mail([user.email for user in recipients], f"GLO.ACT workplans: {message}", message)
 
 
@@ -38,7 +40,9 @@ def notify_hq(workplan: Workplan, kind: str, message: str) -> None:
 def notify_country_officers(workplan: Workplan, kind: str, message: str, exclude: User | None = None) -> None:
     """Tell the officers who serve the plan's country."""
     officers = db.session.scalars(
-        select(User).join(user_countries).where(user_countries.c.country_id == workplan.country_id, User.role == Role.OFFICER)
+        select(User)
+        .join(user_countries)
+        .where(user_countries.c.country_id == workplan.country_id, User.role == Role.OFFICER)
     )
     notify(list(officers), workplan, kind, message, exclude=exclude)
 

@@ -13,7 +13,13 @@ from app.review.labels import standing_label
 from app.review.models import AuditEvent, Comment, Notification, ReviewRead, Revision
 from app.workplans.models import Workplan, WorkplanStatus
 
-TRANSITION_ACTIONS = ("workplan.create", "workplan.submit", "workplan.request_changes", "workplan.approve", "workplan.revise")
+TRANSITION_ACTIONS = (
+    "workplan.create",
+    "workplan.submit",
+    "workplan.request_changes",
+    "workplan.approve",
+    "workplan.revise",
+)
 
 
 def comment_threads(workplan: Workplan) -> list[Comment]:

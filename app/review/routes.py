@@ -145,7 +145,9 @@ def approve(workplan_id: int):
         return _refused(error)
     form = ApproveForm()
     if not form.validate_on_submit():
-        return render_error(400, "Which revision?", "Approval must name the revision you reviewed. Reload the plan and try again.")
+        return render_error(
+            400, "Which revision?", "Approval must name the revision you reviewed. Reload the plan and try again."
+        )
     try:
         approve_workplan(workplan, current_user, form.revision.data, note=form.note.data or "")
     except (NotAllowed, InvalidTransition, StaleRevision) as error:

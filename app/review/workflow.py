@@ -73,8 +73,14 @@ def _move(name: str, workplan: Workplan, user: User, note: str = "", **details) 
     workplan.status = transition.target
     workplan.updated_at = utcnow()
     record_event(
-        f"workplan.{name}", actor=user, workplan=workplan, obj=workplan, note=note,
-        from_status=source.value, to_status=transition.target.value, **details,
+        f"workplan.{name}",
+        actor=user,
+        workplan=workplan,
+        obj=workplan,
+        note=note,
+        from_status=source.value,
+        to_status=transition.target.value,
+        **details,
     )
 
 

@@ -44,7 +44,9 @@ CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 def no_control_characters(form, field) -> None:
     """Refuse invisible control characters, saying so, rather than storing or silently dropping them."""
     if isinstance(field.data, str) and CONTROL_CHARACTERS.search(field.data):
-        raise ValidationError("This text contains invisible control characters (often from a copy and paste); remove them.")
+        raise ValidationError(
+            "This text contains invisible control characters (often from a copy and paste); remove them."
+        )
 
 
 def finite_amount(form, field) -> None:

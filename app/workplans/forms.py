@@ -133,7 +133,9 @@ class LessonEntryForm(Form):
     recommendation_id = HiddenField()
     picked = BooleanField("Apply this lesson")
     how_applied = narrative(
-        "How we apply it", "One or two sentences: what the plan does differently because of this lesson.", max_length=2000
+        "How we apply it",
+        "One or two sentences: what the plan does differently because of this lesson.",
+        max_length=2000,
     )
 
     def validate_how_applied(self, field):
@@ -181,12 +183,16 @@ class IndicatorForm(Form):
     """How an output is measured."""
 
     id = HiddenField()
-    description = narrative("Indicator", "What is counted or observed, e.g. number of prosecutors trained.", needed=True, max_length=2000)
+    description = narrative(
+        "Indicator", "What is counted or observed, e.g. number of prosecutors trained.", needed=True, max_length=2000
+    )
     baseline_value = line("Baseline value", needed=True)
     baseline_year = year("Baseline year", needed=True)
     target_value = line("Target value", needed=True)
     target_year = year("Target year", needed=True)
-    source_of_verification = narrative("Source of verification", "Where the evidence comes from.", needed=True, max_length=2000)
+    source_of_verification = narrative(
+        "Source of verification", "Where the evidence comes from.", needed=True, max_length=2000
+    )
     assumptions = narrative("Assumptions", "What must hold for the target to be reached.", max_length=2000)
 
 
@@ -196,7 +202,10 @@ class OutputForm(Form):
     id = HiddenField()
     statement = narrative("Output", "A deliverable the project is accountable for.", needed=True, max_length=2000)
     lesson_ids = CheckboxListField(
-        "Lessons this output applies", coerce=int, validate_choice=False, validators=[at_most(ROW_CAPS["lessons"], "lessons")]
+        "Lessons this output applies",
+        coerce=int,
+        validate_choice=False,
+        validators=[at_most(ROW_CAPS["lessons"], "lessons")],
     )
     indicators = RowList(FormField(IndicatorForm), cap=ROW_CAPS["indicators"], noun="indicators per output")
 
@@ -253,7 +262,10 @@ class ActivityForm(Form):
         max_length=2000,
     )
     lesson_ids = CheckboxListField(
-        "Lessons this activity applies", coerce=int, validate_choice=False, validators=[at_most(ROW_CAPS["lessons"], "lessons")]
+        "Lessons this activity applies",
+        coerce=int,
+        validate_choice=False,
+        validators=[at_most(ROW_CAPS["lessons"], "lessons")],
     )
     sensitive_fields = CheckboxListField(
         "Sensitive: leave out of the donor and public editions",

@@ -349,9 +349,11 @@ def database_busy(error):
         raise error
     give_up_write()
     if request.endpoint == "workplans.autosave":
-        return jsonify(saved=False, errors=["The server is busy; it will try again."]), 503, {
-            "Retry-After": str(BUSY_RETRY_SECONDS)
-        }
+        return (
+            jsonify(saved=False, errors=["The server is busy; it will try again."]),
+            503,
+            {"Retry-After": str(BUSY_RETRY_SECONDS)},
+        )
     page = _posted_step_again(
         503,
         "The server was too busy to save this. Nothing is lost: your text is below. Press Save again in a moment.",

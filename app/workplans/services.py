@@ -24,9 +24,20 @@ from app.workplans.models import (
 from app.workplans.step_data import ACTIVITY_FLAGS, ACTIVITY_TEXT_FIELDS, INDICATOR_FIELDS, RISK_FIELDS
 
 NARRATIVE_FIELDS = (
-    "summary", "context_situation", "context_legal", "context_gaps", "priorities",
-    "toc_if", "toc_and_if", "toc_then", "toc_because", "partnerships", "ownership",
-    "mel", "reporting_calendar", "sustainability",
+    "summary",
+    "context_situation",
+    "context_legal",
+    "context_gaps",
+    "priorities",
+    "toc_if",
+    "toc_and_if",
+    "toc_then",
+    "toc_because",
+    "partnerships",
+    "ownership",
+    "mel",
+    "reporting_calendar",
+    "sustainability",
 )
 
 
@@ -48,7 +59,9 @@ def create_workplan(
         with db.session.no_autoflush:
             copy_content(source, workplan)
     db.session.flush()
-    record_event("workplan.create", actor=user, workplan=workplan, obj=workplan, source_workplan_id=workplan.source_workplan_id)
+    record_event(
+        "workplan.create", actor=user, workplan=workplan, obj=workplan, source_workplan_id=workplan.source_workplan_id
+    )
     return workplan
 
 
@@ -69,7 +82,9 @@ def copy_content(source: Workplan, target: Workplan) -> None:
         )
         target.objectives.append(copy)
         for output in item.outputs:
-            new_output = Output(position=output.position, statement=output.statement, carried_on_by=output.carried_on_by)
+            new_output = Output(
+                position=output.position, statement=output.statement, carried_on_by=output.carried_on_by
+            )
             new_output.lessons = [lessons[lesson.id] for lesson in output.lessons]
             new_output.indicators = [
                 Indicator(position=i.position, **{name: getattr(i, name) for name in INDICATOR_FIELDS})
@@ -79,7 +94,12 @@ def copy_content(source: Workplan, target: Workplan) -> None:
                 new_output.activities.append(_copy_activity(activity, lessons, allowed_years))
             copy.outputs.append(new_output)
     target.risks = [
-        Risk(position=risk.position, likelihood=risk.likelihood, impact=risk.impact, **{n: getattr(risk, n) for n in RISK_FIELDS})
+        Risk(
+            position=risk.position,
+            likelihood=risk.likelihood,
+            impact=risk.impact,
+            **{n: getattr(risk, n) for n in RISK_FIELDS},
+        )
         for risk in source.risks
     ]
 

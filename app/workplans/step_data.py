@@ -26,8 +26,13 @@ from app.workplans.models import (
 COMPLETE, PARTIAL, EMPTY = "complete", "partial", "empty"
 THEORY_FIELDS = ("toc_if", "toc_and_if", "toc_then", "toc_because")
 INDICATOR_FIELDS = (
-    "description", "baseline_value", "baseline_year", "target_value", "target_year",
-    "source_of_verification", "assumptions",
+    "description",
+    "baseline_value",
+    "baseline_year",
+    "target_value",
+    "target_year",
+    "source_of_verification",
+    "assumptions",
 )
 ACTIVITY_TEXT_FIELDS = ("description", "location", "follow_up")
 ACTIVITY_FLAGS = ("is_gender_sensitive", "is_human_rights_based", "is_child_sensitive", "is_capacity_building")
@@ -419,8 +424,7 @@ def apply_activities(workplan: Workplan, data: dict, ctx: StepContext) -> None:
         activity.sensitive_fields = sorted(set(entry.get("sensitive_fields") or []) & set(SENSITIVE_ACTIVITY_FIELDS))
         wanted = {key for key in entry.get("quarters") or [] if key in allowed_quarters}
         activity.quarters = [q for q in activity.quarters if q.key in wanted] + [
-            ActivityQuarter(year=int(key[:4]), quarter=int(key[-1]))
-            for key in sorted(wanted - activity.quarter_keys)
+            ActivityQuarter(year=int(key[:4]), quarter=int(key[-1])) for key in sorted(wanted - activity.quarter_keys)
         ]
 
     for entry in data["outputs"]:

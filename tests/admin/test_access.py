@@ -44,8 +44,15 @@ ATTEMPT = {
 def test_the_url_map_has_every_admin_page(app):
     endpoints = {rule.endpoint for rule in app.url_map.iter_rules() if rule.endpoint.startswith("admin.")}
     assert endpoints == {
-        "admin.index", "admin.users", "admin.new_user", "admin.edit_user", "admin.reset_password",
-        "admin.partners", "admin.new_partner", "admin.edit_partner", "admin.confirm",
+        "admin.index",
+        "admin.users",
+        "admin.new_user",
+        "admin.edit_user",
+        "admin.reset_password",
+        "admin.partners",
+        "admin.new_partner",
+        "admin.edit_partner",
+        "admin.confirm",
     }
 
 

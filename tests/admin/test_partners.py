@@ -24,8 +24,12 @@ def partner_count() -> int:
 def proposed(users):
     """A partner an officer of Iraq proposed while drafting, awaiting confirmation."""
     partner = create_partner(
-        "Kurdistan Region anti-trafficking directorate", "", PartnerType.GOVERNMENT,
-        users["off_iq"].countries[0], actor=users["off_iq"], confirmed=False,
+        "Kurdistan Region anti-trafficking directorate",
+        "",
+        PartnerType.GOVERNMENT,
+        users["off_iq"].countries[0],
+        actor=users["off_iq"],
+        confirmed=False,
     )
     db.session.commit()
     return partner

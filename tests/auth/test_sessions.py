@@ -19,8 +19,9 @@ def _set_cookies(response) -> dict[str, str]:
 
 
 def test_cookies_are_httponly_lax_and_remember_lasts_at_most_14_days(client, users):
-    response = client.post("/login", data={"email": "off.iq@example.org", "password": factories.PASSWORD,
-                                           "remember": "y"})
+    response = client.post(
+        "/login", data={"email": "off.iq@example.org", "password": factories.PASSWORD, "remember": "y"}
+    )
     cookies = _set_cookies(response)
     for name in ("session", "remember_token"):
         assert "HttpOnly" in cookies[name] and "SameSite=Lax" in cookies[name], name
@@ -38,8 +39,11 @@ def test_the_session_is_renewed_at_sign_in(client, users):
 
 
 def test_audit_lines_name_the_actor_and_the_address(client, users):
-    client.post("/login", data={"email": "off.iq@example.org", "password": factories.PASSWORD},
-                environ_base={"REMOTE_ADDR": "192.0.2.44"})
+    client.post(
+        "/login",
+        data={"email": "off.iq@example.org", "password": factories.PASSWORD},
+        environ_base={"REMOTE_ADDR": "192.0.2.44"},
+    )
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "auth.login"))
     assert (event.actor_id, event.ip_address) == (users["off_iq"].id, "192.0.2.44")
     assert event.at.tzinfo is not None

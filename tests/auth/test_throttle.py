@@ -48,10 +48,14 @@ def test_the_throttle_holds_across_server_processes(app, client, users):
 
     for _ in range(10):
         _attempt(client, "off.af@example.org")
-    other_worker = create_app("testing", SQLALCHEMY_DATABASE_URI=app.config["SQLALCHEMY_DATABASE_URI"],
-                              SQLALCHEMY_ENGINE_OPTIONS=app.config["SQLALCHEMY_ENGINE_OPTIONS"])
+    other_worker = create_app(
+        "testing",
+        SQLALCHEMY_DATABASE_URI=app.config["SQLALCHEMY_DATABASE_URI"],
+        SQLALCHEMY_ENGINE_OPTIONS=app.config["SQLALCHEMY_ENGINE_OPTIONS"],
+    )
     response = other_worker.test_client().post(
-        "/login", data={"email": "off.af@example.org", "password": factories.PASSWORD},
+        "/login",
+        data={"email": "off.af@example.org", "password": factories.PASSWORD},
         environ_base={"REMOTE_ADDR": "203.0.113.5"},
     )
     with other_worker.app_context():
@@ -59,16 +63,21 @@ def test_the_throttle_holds_across_server_processes(app, client, users):
     assert response.status_code == 429
 
 
-@pytest.mark.parametrize("password, problem", [
-    ("short", "at least 12 characters"),
-    ("1qaz2wsx3edc4rfv", "too common"),
-    ("aaaaaaaaaaaaaaaa", "too common"),
-    ("off.iq@example.org", "e-mail address"),
-])
+@pytest.mark.parametrize(
+    "password, problem",
+    [
+        ("short", "at least 12 characters"),
+        ("1qaz2wsx3edc4rfv", "too common"),
+        ("aaaaaaaaaaaaaaaa", "too common"),
+        ("off.iq@example.org", "e-mail address"),
+    ],
+)
 def test_weak_passwords_are_refused_with_a_reason(password, problem):
     assert problem in password_problem(password, "off.iq@example.org")
 
 
-@pytest.mark.parametrize("password", ["correct horse battery staple", "خطة عمل وطنية لمكافحة الاتجار", "a long passphrase that goes on " * 4])
+@pytest.mark.parametrize(
+    "password", ["correct horse battery staple", "خطة عمل وطنية لمكافحة الاتجار", "a long passphrase that goes on " * 4]
+)
 def test_long_and_unicode_passwords_are_accepted(password):
     assert password_problem(password) is None

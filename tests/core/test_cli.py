@@ -31,8 +31,21 @@ def row_counts() -> dict[str, int]:
 
 def test_create_user_with_several_countries(app, catalogue):
     result = app.test_cli_runner().invoke(
-        args=["create-user", "--email", "Layla.Hassan@example.org", "--role", "officer", "--name", "Layla Hassan",
-              "--country", "IQ", "--country", "af", "--password", PASSWORD]
+        args=[
+            "create-user",
+            "--email",
+            "Layla.Hassan@example.org",
+            "--role",
+            "officer",
+            "--name",
+            "Layla Hassan",
+            "--country",
+            "IQ",
+            "--country",
+            "af",
+            "--password",
+            PASSWORD,
+        ]
     )
     assert result.exit_code == 0, result.output
     assert "Created National project officer layla.hassan@example.org." in result.output
@@ -45,8 +58,19 @@ def test_create_user_with_several_countries(app, catalogue):
 
 def test_create_user_with_an_unknown_country_fails_clearly(app, catalogue):
     result = app.test_cli_runner().invoke(
-        args=["create-user", "--email", "x@example.org", "--role", "officer", "--country", "IQ", "--country", "XX",
-              "--password", PASSWORD]
+        args=[
+            "create-user",
+            "--email",
+            "x@example.org",
+            "--role",
+            "officer",
+            "--country",
+            "IQ",
+            "--country",
+            "XX",
+            "--password",
+            PASSWORD,
+        ]
     )
     assert result.exit_code != 0
     assert "Unknown country code: XX." in result.output

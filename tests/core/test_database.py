@@ -30,7 +30,9 @@ def test_sqlite_connections_have_foreign_keys_wal_and_busy_timeout(tmp_path):
 def test_foreign_keys_are_enforced(app, catalogue):
     with pytest.raises(IntegrityError):
         db.session.execute(
-            text("INSERT INTO risks (workplan_id, position, description, mitigation, owner) VALUES (999, 1, '', '', '')")
+            text(
+                "INSERT INTO risks (workplan_id, position, description, mitigation, owner) VALUES (999, 1, '', '', '')"
+            )
         )
     db.session.rollback()
 

@@ -35,7 +35,9 @@ def _counts() -> dict[str, int]:
     metadata = MetaData()
     metadata.reflect(db.engine)
     with db.engine.connect() as connection:
-        return {name: connection.scalar(select(func.count()).select_from(metadata.tables[name])) for name in CHILD_TABLES}
+        return {
+            name: connection.scalar(select(func.count()).select_from(metadata.tables[name])) for name in CHILD_TABLES
+        }
 
 
 def test_a_plan_written_at_the_first_schema_survives_upgrade_and_downgrade(app):
@@ -47,13 +49,28 @@ def test_a_plan_written_at_the_first_schema_survives_upgrade_and_downgrade(app):
     with db.engine.begin() as connection:
         country = _insert(connection, metadata, "countries", code="IQ", name="Iraq", phase="asia_middle_east")
         objective = _insert(connection, metadata, "objectives", code="capacity", number=3, title="Capacity")
-        plan = _insert(connection, metadata, "workplans", country_id=country, title="Plan", period_start=2026,
-                       period_end=2027, status="draft")
+        plan = _insert(
+            connection,
+            metadata,
+            "workplans",
+            country_id=country,
+            title="Plan",
+            period_start=2026,
+            period_end=2027,
+            status="draft",
+        )
         chosen = _insert(connection, metadata, "workplan_objectives", workplan_id=plan, objective_id=objective)
         output = _insert(connection, metadata, "outputs", workplan_objective_id=chosen, statement="Output")
         _insert(connection, metadata, "indicators", output_id=output, description="Indicator")
-        activity = _insert(connection, metadata, "activities", output_id=output, description="Activity",
-                           lead_agency="UNODC", budget_eur=100)
+        activity = _insert(
+            connection,
+            metadata,
+            "activities",
+            output_id=output,
+            description="Activity",
+            lead_agency="UNODC",
+            budget_eur=100,
+        )
         _insert(connection, metadata, "activity_quarters", activity_id=activity, year=2026, quarter=1)
         _insert(connection, metadata, "risks", workplan_id=plan, description="Risk")
     before = _counts()

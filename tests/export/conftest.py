@@ -79,7 +79,9 @@ def poppler():
     """Check that poppler-utils is installed: fail on CI, skip with a reason elsewhere."""
     missing = [tool for tool in ("pdftotext", "pdffonts", "pdfdetach", "pdftoppm") if shutil.which(tool) is None]
     if missing:
-        message = f"poppler-utils is needed for this test (missing: {', '.join(missing)}); apt-get install poppler-utils"
+        message = (
+            f"poppler-utils is needed for this test (missing: {', '.join(missing)}); apt-get install poppler-utils"
+        )
         if os.environ.get("CI") == "true":
             pytest.fail(message)
         pytest.skip(message)
@@ -95,16 +97,31 @@ def small_plan(pk_officer):
     from app.catalogue.models import Objective
     from app.workplans.models import Activity, ActivityQuarter, Indicator, LeadAgency, Output, WorkplanObjective
 
-    workplan = factories.make_workplan("PK", "Short plan 2026–2027", lead_officer=pk_officer,
-                                       summary="A short plan.", toc_if="training works")
+    workplan = factories.make_workplan(
+        "PK", "Short plan 2026–2027", lead_officer=pk_officer, summary="A short plan.", toc_if="training works"
+    )
     objective = db.session.scalar(select(Objective).where(Objective.code == "capacity"))
     output = Output(position=1, statement="Investigators apply the 2018 Acts.", carried_on_by="FIA academy")
-    output.indicators.append(Indicator(position=1, description="Investigators trained", baseline_value="0",
-                                       baseline_year=2025, target_value="40", target_year=2027,
-                                       source_of_verification="Attendance lists", assumptions="Staff released"))
-    activity = Activity(position=1, description="Train investigators in Lahore", lead_agency=LeadAgency.UNODC,
-                        location="Safe house, 12 Garden Road, Lahore", budget_eur=Decimal("25000"),
-                        sensitive_fields=["location"])
+    output.indicators.append(
+        Indicator(
+            position=1,
+            description="Investigators trained",
+            baseline_value="0",
+            baseline_year=2025,
+            target_value="40",
+            target_year=2027,
+            source_of_verification="Attendance lists",
+            assumptions="Staff released",
+        )
+    )
+    activity = Activity(
+        position=1,
+        description="Train investigators in Lahore",
+        lead_agency=LeadAgency.UNODC,
+        location="Safe house, 12 Garden Road, Lahore",
+        budget_eur=Decimal("25000"),
+        sensitive_fields=["location"],
+    )
     activity.quarters = [ActivityQuarter(year=2026, quarter=2), ActivityQuarter(year=2026, quarter=3)]
     output.activities.append(activity)
     item = WorkplanObjective(objective=objective, priority=1, rationale="Needed.", outcome="Cases are prosecuted.")

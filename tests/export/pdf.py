@@ -79,8 +79,9 @@ def run(tool: str, *args: str, data: bytes, tmp_path) -> str:
     """Run a poppler tool on the PDF and return its output."""
     path = tmp_path / "out.pdf"
     path.write_bytes(data)
-    return subprocess.run([tool, *args, str(path), *(["-"] if tool == "pdftotext" else [])],
-                          check=True, capture_output=True, text=True).stdout
+    return subprocess.run(
+        [tool, *args, str(path), *(["-"] if tool == "pdftotext" else [])], check=True, capture_output=True, text=True
+    ).stdout
 
 
 def fonts(data: bytes, tmp_path) -> list[dict]:

@@ -15,18 +15,42 @@ def html_for(workplan, revision=None):
 
 def test_the_review_log_prints_threads_with_resolution(small_plan, pk_officer, hq_user):
     activity = small_plan.outputs[0].activities[0]
-    blocking = Comment(workplan_id=small_plan.id, author_id=hq_user.id, anchor_type="activity",
-                       anchor_id=activity.id, section="activities", body="Is this location safe to print?",
-                       is_blocking=True, created_at=datetime(2026, 2, 3, tzinfo=UTC))
+    blocking = Comment(
+        workplan_id=small_plan.id,
+        author_id=hq_user.id,
+        anchor_type="activity",
+        anchor_id=activity.id,
+        section="activities",
+        body="Is this location safe to print?",
+        is_blocking=True,
+        created_at=datetime(2026, 2, 3, tzinfo=UTC),
+    )
     db.session.add(blocking)
     db.session.flush()
-    db.session.add(Comment(workplan_id=small_plan.id, parent_id=blocking.id, author_id=pk_officer.id,
-                           anchor_type="activity", anchor_id=activity.id, section="activities",
-                           body="It is flagged as sensitive now.", created_at=datetime(2026, 2, 4, tzinfo=UTC)))
+    db.session.add(
+        Comment(
+            workplan_id=small_plan.id,
+            parent_id=blocking.id,
+            author_id=pk_officer.id,
+            anchor_type="activity",
+            anchor_id=activity.id,
+            section="activities",
+            body="It is flagged as sensitive now.",
+            created_at=datetime(2026, 2, 4, tzinfo=UTC),
+        )
+    )
     blocking.resolved_at = datetime(2026, 2, 5, tzinfo=UTC)
     blocking.resolved_by_id = hq_user.id
-    db.session.add(Comment(workplan_id=small_plan.id, author_id=hq_user.id, anchor_type="section",
-                           section="summary", body="Shorten the summary.", created_at=datetime(2026, 2, 6, tzinfo=UTC)))
+    db.session.add(
+        Comment(
+            workplan_id=small_plan.id,
+            author_id=hq_user.id,
+            anchor_type="section",
+            section="summary",
+            body="Shorten the summary.",
+            created_at=datetime(2026, 2, 6, tzinfo=UTC),
+        )
+    )
     db.session.commit()
 
     html = html_for(small_plan)

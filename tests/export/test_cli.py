@@ -7,7 +7,9 @@ from app.export.cli import export_pdf_command
 
 def test_export_pdf_writes_a_valid_pdf(app, small_plan, tmp_path):
     target = tmp_path / "plan.pdf"
-    result = app.test_cli_runner().invoke(export_pdf_command, [str(small_plan.id), "-o", str(target), "--profile", "donor"])
+    result = app.test_cli_runner().invoke(
+        export_pdf_command, [str(small_plan.id), "-o", str(target), "--profile", "donor"]
+    )
     assert result.exit_code == 0, result.output
     assert f"PK-{small_plan.id}-working-text-donor.pdf" in result.output
     reader = PdfReader(target)

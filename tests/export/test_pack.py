@@ -16,8 +16,16 @@ def plans(small_plan, hq_user):
     older = factories.make_workplan("PK", "Pakistan plan 2024–2025")
     older.period_start, older.period_end = 2024, 2025
     iraq = factories.make_workplan("IQ", "Iraq plan 2026–2027")
-    db.session.add(Comment(workplan_id=small_plan.id, author_id=hq_user.id, anchor_type="section",
-                           section="summary", body="Blocking point.", is_blocking=True))
+    db.session.add(
+        Comment(
+            workplan_id=small_plan.id,
+            author_id=hq_user.id,
+            anchor_type="section",
+            section="summary",
+            body="Blocking point.",
+            is_blocking=True,
+        )
+    )
     db.session.commit()
     return {"pk": small_plan, "pk_old": older, "iq": iraq}
 
@@ -31,9 +39,14 @@ def test_the_form_lists_every_plan_and_picks_each_countrys_newest(plans, hq_user
 
 
 def test_hq_gets_one_pdf_with_the_chosen_plans(plans, hq_user, sign_in):
-    response = sign_in(hq_user).post("/review/pack", data={
-        "workplan_ids": [plans["pk"].id, plans["iq"].id, 999999], "profile": "donor", "annexes": "y",
-    })
+    response = sign_in(hq_user).post(
+        "/review/pack",
+        data={
+            "workplan_ids": [plans["pk"].id, plans["iq"].id, 999999],
+            "profile": "donor",
+            "annexes": "y",
+        },
+    )
     assert response.status_code == 200
     assert response.mimetype == "application/pdf"
     assert response.headers["Content-Disposition"].startswith('attachment; filename="GLOACT-meeting-pack-')
@@ -54,9 +67,15 @@ def test_hq_gets_one_pdf_with_the_chosen_plans(plans, hq_user, sign_in):
     everything = "".join(texts)
     assert "Pakistan plan 2024–2025" not in everything
     marks = bookmarks(response.data)
-    assert [mark.title for mark in marks if mark.level == 1] == ["Meeting pack", "Iraq plan 2026–2027", "Short plan 2026–2027"]
+    assert [mark.title for mark in marks if mark.level == 1] == [
+        "Meeting pack",
+        "Iraq plan 2026–2027",
+        "Short plan 2026–2027",
+    ]
     assert [mark.title for mark in marks if mark.level == 2][:3] == [
-        "Status summary: Iraq", "Status summary: Pakistan", "1. Summary"
+        "Status summary: Iraq",
+        "Status summary: Pakistan",
+        "1. Summary",
     ]
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "review.pack"))
     assert sorted(event.details["workplan_ids"]) == sorted([plans["pk"].id, plans["iq"].id])
@@ -91,9 +110,14 @@ def test_the_pack_needs_a_csrf_token(app, plans, hq_user, sign_in):
 
 
 def test_the_pack_is_numbered_throughout_and_its_contents_give_the_page_each_plan_starts_on(plans, hq_user, sign_in):
-    response = sign_in(hq_user).post("/review/pack", data={
-        "workplan_ids": [plans["pk"].id, plans["iq"].id], "profile": "internal", "annexes": "y",
-    })
+    response = sign_in(hq_user).post(
+        "/review/pack",
+        data={
+            "workplan_ids": [plans["pk"].id, plans["iq"].id],
+            "profile": "internal",
+            "annexes": "y",
+        },
+    )
     texts = page_texts(response.data)
     total = len(texts)
     for number, text in enumerate(texts, start=1):
@@ -106,7 +130,10 @@ def test_the_pack_is_numbered_throughout_and_its_contents_give_the_page_each_pla
     assert "Contents" in texts[1]
     entries = contents_entries(texts[1])
     assert [title for title, _ in entries] == [
-        "Status summary: Iraq", "Status summary: Pakistan", "Iraq: Iraq plan 2026–2027", "Pakistan: Short plan 2026–2027",
+        "Status summary: Iraq",
+        "Status summary: Pakistan",
+        "Iraq: Iraq plan 2026–2027",
+        "Pakistan: Short plan 2026–2027",
     ]
     marks = {mark.title: mark.page for mark in bookmarks(response.data)}
     for title, page in entries:
@@ -131,9 +158,14 @@ def test_only_the_pages_of_a_draft_plan_carry_the_draft_watermark(plans, hq_user
     plans["iq"].status = WorkplanStatus.APPROVED
     plans["iq"].approved_at = datetime(2026, 3, 12, tzinfo=UTC)
     db.session.commit()
-    response = sign_in(hq_user).post("/review/pack", data={
-        "workplan_ids": [plans["pk"].id, plans["iq"].id], "profile": "internal", "annexes": "y",
-    })
+    response = sign_in(hq_user).post(
+        "/review/pack",
+        data={
+            "workplan_ids": [plans["pk"].id, plans["iq"].id],
+            "profile": "internal",
+            "annexes": "y",
+        },
+    )
     texts = page_texts(response.data)
     entries = dict(contents_entries(texts[1]))
     iraq, pakistan = entries["Iraq: Iraq plan 2026–2027"], entries["Pakistan: Short plan 2026–2027"]

@@ -23,8 +23,15 @@ def html_for(workplan, profile, annexes="1"):
 def flagged_plan(small_plan, hq_user):
     small_plan.context_gaps = "Shelter contacts: +92 300 0000000"
     small_plan.sensitive_fields = ["context_gaps"]
-    db.session.add(Comment(workplan_id=small_plan.id, author_id=hq_user.id, anchor_type="section",
-                           section="context", body="Check the shelter list."))
+    db.session.add(
+        Comment(
+            workplan_id=small_plan.id,
+            author_id=hq_user.id,
+            anchor_type="section",
+            section="context",
+            body="Check the shelter list.",
+        )
+    )
     db.session.commit()
     return small_plan
 

@@ -100,9 +100,15 @@ def test_a_render_that_runs_out_of_memory_fails_cleanly_and_the_next_one_works(a
 def test_a_slot_held_by_another_process_makes_the_download_wait_then_answer_503(app, slots, officer, small_plan):
     slots.mkdir()
     holder = subprocess.Popen(
-        [sys.executable, "-c", "import fcntl, sys, time; f = open(sys.argv[1], 'a+b'); "
-         "fcntl.flock(f, fcntl.LOCK_EX); print('held', flush=True); time.sleep(60)", str(slots / "slot-0.lock")],
-        stdout=subprocess.PIPE, text=True,
+        [
+            sys.executable,
+            "-c",
+            "import fcntl, sys, time; f = open(sys.argv[1], 'a+b'); "
+            "fcntl.flock(f, fcntl.LOCK_EX); print('held', flush=True); time.sleep(60)",
+            str(slots / "slot-0.lock"),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
     )
     try:
         assert holder.stdout.readline().strip() == "held"

@@ -35,7 +35,10 @@ def test_the_officer_downloads_an_attachment_named_from_ids_only(small_plan, pk_
     assert response.status_code == 200
     assert response.mimetype == "application/pdf"
     assert response.data.startswith(b"%PDF-")
-    assert response.headers["Content-Disposition"] == f'attachment; filename="PK-{small_plan.id}-working-text-internal.pdf"'
+    assert (
+        response.headers["Content-Disposition"]
+        == f'attachment; filename="PK-{small_plan.id}-working-text-internal.pdf"'
+    )
     assert response.headers["Cache-Control"] == "no-store"
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert "X-Injected" not in response.headers
@@ -45,7 +48,9 @@ def test_the_pdf_and_its_name_speak_of_revisions_only(small_plan, pk_officer, si
     small_plan.version = 3  # the plan was reopened twice: no "v3" anywhere, as on the screens
     db.session.commit()
     response = sign_in(pk_officer).get(f"/workplans/{small_plan.id}/export.pdf?profile=donor")
-    assert response.headers["Content-Disposition"] == f'attachment; filename="PK-{small_plan.id}-working-text-donor.pdf"'
+    assert (
+        response.headers["Content-Disposition"] == f'attachment; filename="PK-{small_plan.id}-working-text-donor.pdf"'
+    )
     text = "".join(page_texts(response.data))
     assert "(working text)" in text
     assert not re.search(r"\bv3\b", text)
@@ -65,12 +70,15 @@ def test_anonymous_visitors_are_sent_to_sign_in(app, small_plan):
     assert response.headers["Location"].startswith("/login")
 
 
-@pytest.mark.parametrize("query, status", [
-    ("?profile=secret", 400),
-    ("?revision=abc", 400),
-    ("?revision=0", 400),
-    ("?revision=7", 404),
-])
+@pytest.mark.parametrize(
+    "query, status",
+    [
+        ("?profile=secret", 400),
+        ("?revision=abc", 400),
+        ("?revision=0", 400),
+        ("?revision=7", 404),
+    ],
+)
 def test_bad_options_are_refused(small_plan, pk_officer, sign_in, query, status, renders):
     assert sign_in(pk_officer).get(f"/workplans/{small_plan.id}/export.pdf{query}").status_code == status
     assert renders == []
@@ -115,8 +123,15 @@ def test_a_new_comment_renders_the_review_log_again(small_plan, pk_officer, hq_u
     client = sign_in(pk_officer)
     url = f"/workplans/{small_plan.id}/export.pdf"
     client.get(url)
-    db.session.add(Comment(workplan_id=small_plan.id, author_id=hq_user.id, anchor_type="section",
-                           section="summary", body="Say more about the referral mechanism."))
+    db.session.add(
+        Comment(
+            workplan_id=small_plan.id,
+            author_id=hq_user.id,
+            anchor_type="section",
+            section="summary",
+            body="Say more about the referral mechanism.",
+        )
+    )
     db.session.commit()
     response = client.get(url)
     assert len(renders) == 2
@@ -146,7 +161,9 @@ def test_an_officer_of_the_country_who_did_not_write_the_plan_may_download_it(sm
     assert sign_in(colleague).get(f"/workplans/{small_plan.id}/export.pdf").status_code == 200
 
 
-def test_when_every_render_slot_of_the_server_is_busy_the_download_answers_503(app, small_plan, pk_officer, sign_in, tmp_path):
+def test_when_every_render_slot_of_the_server_is_busy_the_download_answers_503(
+    app, small_plan, pk_officer, sign_in, tmp_path
+):
     from app.export.rendering import Limits, render_slot
 
     app.config.update(PDF_RENDER_LOCK_DIR=str(tmp_path), PDF_RENDER_SLOTS=1, PDF_RENDER_WAIT=0.05)
@@ -160,12 +177,10 @@ def test_when_every_render_slot_of_the_server_is_busy_the_download_answers_503(a
     assert client.get(f"/workplans/{small_plan.id}/export.pdf").status_code == 200
 
 
-
-
 def test_the_overview_offers_every_edition_with_who_it_is_for(small_plan, pk_officer, sign_in):
     client = sign_in(pk_officer)
     page = client.get(f"/workplans/{small_plan.id}/").get_data(as_text=True)
-    menu = page[page.index('<details class="download-menu">'): page.index("</details>")]
+    menu = page[page.index('<details class="download-menu">') : page.index("</details>")]
     assert "Download PDF" in menu
     for key, profile in PROFILES.items():
         url = f"/workplans/{small_plan.id}/export.pdf?profile={key}"

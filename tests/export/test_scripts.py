@@ -60,13 +60,26 @@ def test_fonts_are_the_bundled_noto_families_all_embedded_and_text_extracts(
     families = {font["name"].split("+")[-1] for font in embedded}
     assert {"Noto-Sans", "Noto-Sans-Bold", "Noto-Naskh-Arabic", "Noto-Nastaliq-Urdu", "Noto-Sans-Bengali"} <= families
     assert families <= {
-        "Noto-Sans", "Noto-Sans-Bold", "Noto-Naskh-Arabic", "Noto-Naskh-Arabic-Bold",
-        "Noto-Nastaliq-Urdu", "Noto-Nastaliq-Urdu-Bold", "Noto-Sans-Bengali", "Noto-Sans-Bengali-Bold",
+        "Noto-Sans",
+        "Noto-Sans-Bold",
+        "Noto-Naskh-Arabic",
+        "Noto-Naskh-Arabic-Bold",
+        "Noto-Nastaliq-Urdu",
+        "Noto-Nastaliq-Urdu-Bold",
+        "Noto-Sans-Bengali",
+        "Noto-Sans-Bengali-Bold",
     }
     assert {url for url in served if url.startswith("asset:fonts/")} == {
-        f"asset:fonts/{name}.ttf" for name in (
-            "NotoSans-Regular", "NotoSans-Bold", "NotoNaskhArabic-Regular", "NotoNaskhArabic-Bold",
-            "NotoNastaliqUrdu-Regular", "NotoNastaliqUrdu-Bold", "NotoSansBengali-Regular", "NotoSansBengali-Bold",
+        f"asset:fonts/{name}.ttf"
+        for name in (
+            "NotoSans-Regular",
+            "NotoSans-Bold",
+            "NotoNaskhArabic-Regular",
+            "NotoNaskhArabic-Bold",
+            "NotoNastaliqUrdu-Regular",
+            "NotoNastaliqUrdu-Bold",
+            "NotoSansBengali-Regular",
+            "NotoSansBengali-Bold",
         )
     }
 
@@ -114,8 +127,9 @@ def test_urdu_lines_in_the_diagram_have_room_and_none_is_cut_off(small_plan):
 def test_a_two_line_urdu_title_on_the_cover_does_not_collide(small_plan):
     small_plan.title = f"{URDU} {URDU}"
     db.session.commit()
-    nastaliq = [run for run in text_runs(render_partials(print_model(small_plan), "_cover.html"))
-                if "Nastaliq" in run.font]
+    nastaliq = [
+        run for run in text_runs(render_partials(print_model(small_plan), "_cover.html")) if "Nastaliq" in run.font
+    ]
     baselines = lines_of(nastaliq)
     assert len(baselines) >= 2
     for upper, lower in zip(baselines, baselines[1:], strict=False):

@@ -76,26 +76,31 @@ def test_the_fetcher_denies_local_files_and_the_network_when_fed_raw_html(canary
 
 def test_a_strict_fetcher_stops_the_render_at_the_first_denied_url(canary):
     with pytest.raises(FatalURLFetchingError):
-        HTML(string=raw_attack(canary.server_port), base_url=None, url_fetcher=AssetOnlyFetcher(strict=True)).write_pdf()
+        HTML(
+            string=raw_attack(canary.server_port), base_url=None, url_fetcher=AssetOnlyFetcher(strict=True)
+        ).write_pdf()
     assert canary.hits == []
 
 
-@pytest.mark.parametrize("url", [
-    "file:///etc/passwd",
-    "FILE:///etc/passwd",
-    "http://127.0.0.1/",
-    "https://example.org/font.ttf",
-    "ftp://example.org/x.css",
-    "data:text/css,body{}",
-    "gopher://127.0.0.1/",
-    "asset:fonts/../../../../etc/passwd",
-    "asset:print/../fonts/NotoSans-Regular.ttf",
-    "asset:fonts/OFL.txt",
-    "asset:fonts/%2e%2e/print/plan.css",
-    "asset:css/app.css",
-    "asset:fonts/",
-    "asset:/etc/passwd",
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "file:///etc/passwd",
+        "FILE:///etc/passwd",
+        "http://127.0.0.1/",
+        "https://example.org/font.ttf",
+        "ftp://example.org/x.css",
+        "data:text/css,body{}",
+        "gopher://127.0.0.1/",
+        "asset:fonts/../../../../etc/passwd",
+        "asset:print/../fonts/NotoSans-Regular.ttf",
+        "asset:fonts/OFL.txt",
+        "asset:fonts/%2e%2e/print/plan.css",
+        "asset:css/app.css",
+        "asset:fonts/",
+        "asset:/etc/passwd",
+    ],
+)
 def test_the_fetcher_denies_everything_but_bundled_assets(url, caplog):
     with caplog.at_level(logging.WARNING, logger="app.export.fetcher"), pytest.raises(ValueError):
         AssetOnlyFetcher().fetch(url)
@@ -109,11 +114,14 @@ def test_denials_are_logged_truncated(caplog):
     assert caplog.records[-1].getMessage() == f"PDF fetch denied: {url[:200]}"
 
 
-@pytest.mark.parametrize("url, mime_type", [
-    ("asset:fonts/NotoSans-Regular.ttf", "font/ttf"),
-    ("asset:fonts/NotoNastaliqUrdu-Regular.ttf", "font/ttf"),
-    ("asset:print/plan.css", "text/css"),
-])
+@pytest.mark.parametrize(
+    "url, mime_type",
+    [
+        ("asset:fonts/NotoSans-Regular.ttf", "font/ttf"),
+        ("asset:fonts/NotoNastaliqUrdu-Regular.ttf", "font/ttf"),
+        ("asset:print/plan.css", "text/css"),
+    ],
+)
 def test_the_fetcher_serves_bundled_assets_with_explicit_types(url, mime_type):
     response = AssetOnlyFetcher().fetch(url)
     assert response.content_type == mime_type

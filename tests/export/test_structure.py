@@ -63,7 +63,9 @@ def test_sections_are_in_order_and_the_contents_give_the_pages_they_start_on(dem
     assert [(mark.title, mark.page) for mark in marks] == contents
     for title, page in contents:
         assert squash(title) in squash(texts[page - 1]), (title, page)
-        assert all(squash(title) not in squash(text) for text in texts[2 : page - 1]), f"{title} printed before page {page}"
+        assert all(squash(title) not in squash(text) for text in texts[2 : page - 1]), (
+            f"{title} printed before page {page}"
+        )
 
 
 def test_every_page_says_page_x_of_y_and_a_draft_is_watermarked_on_every_page(demo_plan, download):
@@ -87,8 +89,13 @@ def test_every_activity_and_indicator_of_the_plan_is_printed(demo_plan, download
     for output in demo_plan.outputs:
         assert squash(output.statement) in printed
         for indicator in output.indicators:
-            for value in (indicator.description, indicator.baseline_value, indicator.target_value,
-                          indicator.source_of_verification, indicator.assumptions):
+            for value in (
+                indicator.description,
+                indicator.baseline_value,
+                indicator.target_value,
+                indicator.source_of_verification,
+                indicator.assumptions,
+            ):
                 assert squash(value) in printed, value[:60]
     for risk in demo_plan.risks:
         assert squash(risk.mitigation) in printed
@@ -145,5 +152,5 @@ def test_an_objective_heading_is_never_left_at_the_bottom_of_a_page(demo_plan, f
     for block in doc.objectives:
         title = squash(block.heading.title)
         [page] = [squash(text) for text in texts if title in squash(text)]
-        after = page[page.index(title):]
+        after = page[page.index(title) :]
         assert "OUTCOME" in after and f"OUTPUT{block.outputs[0].number}" in after, block.heading.title

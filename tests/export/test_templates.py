@@ -22,7 +22,7 @@ def test_the_overview_shows_the_diagram_as_inline_svg_without_style_attributes(d
     demo_plan.outputs[0].statement = '<script>alert(1)</script> "quoted" & <b>bold</b>'
     db.session.commit()
     page = sign_in(pk_officer).get(f"/workplans/{demo_plan.id}/").get_data(as_text=True)
-    svg = page[page.index("<svg"): page.index("</svg>")]
+    svg = page[page.index("<svg") : page.index("</svg>")]
     assert 'role="img"' in svg
     assert "style=" not in svg and "<style" not in svg and "<script" not in svg
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in svg
@@ -56,4 +56,6 @@ def test_wrapping_fits_the_width_and_shortens_with_an_ellipsis():
     assert wrap("short text", 150, 4) == ["short text"]
     long_word = wrap("x" * 300, 100, 10)
     assert all(len(line) < 300 for line in long_word)
-    assert re.sub(r"\s", "", "".join(wrap("خطة العمل الوطنية " * 3, 120, 10))) == re.sub(r"\s", "", "خطة العمل الوطنية " * 3)
+    assert re.sub(r"\s", "", "".join(wrap("خطة العمل الوطنية " * 3, 120, 10))) == re.sub(
+        r"\s", "", "خطة العمل الوطنية " * 3
+    )

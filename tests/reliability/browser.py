@@ -70,4 +70,3 @@ class Browser:
         answer = self.post("/login", values)
         if answer.status != 302:
             raise AssertionError(f"sign-in as {email} answered {answer.status}: {answer.text[:500]}")
-

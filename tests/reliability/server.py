@@ -27,8 +27,16 @@ class Server:
     """gunicorn serving wsgi:app against DATABASE_URL; the process group is always cleaned up."""
 
     def __init__(
-        self, database_url: str, log_path: Path, workers: int = 1, threads: int = 1, preload: bool = False,
-        app_spec: str = "wsgi:app", timeout: int = 60, keep_alive: int = 2, access_log: bool = False,
+        self,
+        database_url: str,
+        log_path: Path,
+        workers: int = 1,
+        threads: int = 1,
+        preload: bool = False,
+        app_spec: str = "wsgi:app",
+        timeout: int = 60,
+        keep_alive: int = 2,
+        access_log: bool = False,
     ):
         self.database_url = database_url
         self.log_path = log_path
@@ -51,9 +59,19 @@ class Server:
             "PYTHONUNBUFFERED": "1",
         }
         command = [
-            str(GUNICORN), "--bind", f"127.0.0.1:{self.port}", "--workers", str(self.workers),
-            "--threads", str(self.threads), "--graceful-timeout", "2", "--timeout", str(self.timeout),
-            "--keep-alive", str(self.keep_alive),
+            str(GUNICORN),
+            "--bind",
+            f"127.0.0.1:{self.port}",
+            "--workers",
+            str(self.workers),
+            "--threads",
+            str(self.threads),
+            "--graceful-timeout",
+            "2",
+            "--timeout",
+            str(self.timeout),
+            "--keep-alive",
+            str(self.keep_alive),
             # Its default path is shared by every gunicorn of the user: parallel test runs would collide.
             "--no-control-socket",
             *(["--preload"] if self.preload else []),

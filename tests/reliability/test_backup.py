@@ -76,7 +76,10 @@ class Writer(threading.Thread):
 
     def _save(self, officer: User, number: int) -> None:
         plan = _plan()
-        data = {name: f"save {number}: {name}" for name in ("context_situation", "context_legal", "context_gaps", "priorities")}
+        data = {
+            name: f"save {number}: {name}"
+            for name in ("context_situation", "context_legal", "context_gaps", "priorities")
+        }
         save_step(plan, CONTEXT, data, StepContext(plan, officer), expected_lock_version=plan.lock_version)
         if number % 3 == 0:
             add_comment(plan, officer, "section:context", f"Comment with save {number}.")
@@ -101,7 +104,8 @@ def _restored_content(url: str) -> dict:
         for revision in db.session.scalars(select(Revision)):
             assert db.session.scalar(
                 select(AuditEvent.id).where(
-                    AuditEvent.action == "workplan.submit", AuditEvent.workplan_id == revision.workplan_id,
+                    AuditEvent.action == "workplan.submit",
+                    AuditEvent.workplan_id == revision.workplan_id,
                     AuditEvent.details["revision"].as_integer() == revision.number,
                 )
             ), revision.number
@@ -169,7 +173,9 @@ def test_restore_refuses_a_file_that_is_not_a_backup_of_this_kind(tmp_path):
         assert _content() == before
 
     # The file is refused before any connection is made, so the database need not even exist.
-    result = _flask("postgresql+psycopg://postgres@127.0.0.1:5432/no_such_database", "restore", str(tmp_path / "app.db"), "--yes")
+    result = _flask(
+        "postgresql+psycopg://postgres@127.0.0.1:5432/no_such_database", "restore", str(tmp_path / "app.db"), "--yes"
+    )
     assert result.exit_code != 0 and "is not a PostgreSQL backup" in result.output
 
 

@@ -108,7 +108,9 @@ def test_twenty_concurrent_writers_lose_nothing(empty_database_url, tmp_path):
     assert [problem for writer in writers for problem in writer.problems] == []
     with app_for(empty_database_url):
         audited = saves_audited_per_plan()
-        saved = {plan.id: plan for plan in db.session.scalars(select(Workplan).where(Workplan.id.in_(plan_ids.values())))}
+        saved = {
+            plan.id: plan for plan in db.session.scalars(select(Workplan).where(Workplan.id.in_(plan_ids.values())))
+        }
         for writer in writers:
             assert len(writer.acknowledged) == SAVES
             assert audited[writer.plan_id] == SAVES

@@ -175,11 +175,13 @@ def test_sigkill_during_saves_never_leaves_a_half_written_plan(tmp_path):
     assert final in ledger.attempted and final >= max(ledger.acknowledged)
 
     # Data and audit commit together: each change of the plan row has exactly one audit line.
-    audit = dict(_query(
-        database,
-        "SELECT action, count(*) FROM audit_events WHERE workplan_id = ? GROUP BY action",
-        plan_id,
-    ))
+    audit = dict(
+        _query(
+            database,
+            "SELECT action, count(*) FROM audit_events WHERE workplan_id = ? GROUP BY action",
+            plan_id,
+        )
+    )
     assert version - start_version == sum(audit.get(action, 0) for action in PLAN_CHANGES)
     assert len(ledger.acknowledged) <= audit["workplan.save_step"] <= len(ledger.attempted)
 

@@ -19,11 +19,17 @@ def _comment(client, plan_id, about, body="A comment", blocking=False):
 
 def test_officers_comment_and_reply_but_cannot_block(hq_user, submitted_plan, pk_officer, sign_in):
     officer = sign_in(pk_officer)
-    assert _comment(officer, submitted_plan.id, "section:context", "We updated the figures.", blocking=True).status_code == 302
+    assert (
+        _comment(officer, submitted_plan.id, "section:context", "We updated the figures.", blocking=True).status_code
+        == 302
+    )
     comment = db.session.scalar(select(Comment))
     assert (comment.section, comment.anchor_type, comment.is_blocking) == ("context", "section", False)
     hq = sign_in(hq_user)
-    assert hq.post(f"/workplans/{submitted_plan.id}/comments/{comment.id}/replies", data={"body": "Thanks"}).status_code == 302
+    assert (
+        hq.post(f"/workplans/{submitted_plan.id}/comments/{comment.id}/replies", data={"body": "Thanks"}).status_code
+        == 302
+    )
     page = text_of(hq.get(f"/workplans/{submitted_plan.id}/").data)
     assert "We updated the figures." in page and "Thanks" in page and "Context and needs" in page
 

@@ -57,8 +57,13 @@ def build_plans(count: int, reviewer, start: int = 0) -> list[Workplan]:
         code, status = ASIA[i % 5], STATUS_CYCLE[i % 4]
         start_year = 2020 + i % 7
         plan = Workplan(
-            country=countries[code], title=f"{code} plan {i}", period_start=start_year, period_end=start_year + 1,
-            status=status, summary=f"Plan {i}.", lead_officer_id=None,
+            country=countries[code],
+            title=f"{code} plan {i}",
+            period_start=start_year,
+            period_end=start_year + 1,
+            status=status,
+            summary=f"Plan {i}.",
+            lead_officer_id=None,
         )
         lessons = [
             Lesson(recommendation=recommendations[(3 * i + k) % len(recommendations)], how_applied=f"Applied {k}.")
@@ -73,22 +78,41 @@ def build_plans(count: int, reviewer, start: int = 0) -> list[Workplan]:
                 output = Output(position=position, statement=f"Output {position}.", carried_on_by="Ministry.")
                 output.lessons = [lessons[0]]
                 output.indicators = [
-                    Indicator(position=1, description="Measured.", baseline_value="0", baseline_year=start_year,
-                              target_value="10", target_year=start_year + 1, source_of_verification="Reports.")
+                    Indicator(
+                        position=1,
+                        description="Measured.",
+                        baseline_value="0",
+                        baseline_year=start_year,
+                        target_value="10",
+                        target_year=start_year + 1,
+                        source_of_verification="Reports.",
+                    )
                 ]
                 for number in (1, 2):
                     output.activities.append(
                         Activity(
-                            position=number, description=f"Activity {number}.", lead_agency=LeadAgency.UNODC,
+                            position=number,
+                            description=f"Activity {number}.",
+                            lead_agency=LeadAgency.UNODC,
                             budget_eur=Decimal(1000 * (i % 7 + 1) + 250 * number + 10 * priority) + Decimal("0.25"),
-                            is_gender_sensitive=True, partners=national[code], lessons=[lessons[1]],
+                            is_gender_sensitive=True,
+                            partners=national[code],
+                            lessons=[lessons[1]],
                             quarters=[ActivityQuarter(year=start_year, quarter=number)],
                         )
                     )
                 chosen.outputs.append(output)
             plan.objectives.append(chosen)
-        plan.risks = [Risk(position=1, description="Turnover.", likelihood=Level.MEDIUM, impact=Level.HIGH,
-                           mitigation="Train many.", owner="UNODC")]
+        plan.risks = [
+            Risk(
+                position=1,
+                description="Turnover.",
+                likelihood=Level.MEDIUM,
+                impact=Level.HIGH,
+                mitigation="Train many.",
+                owner="UNODC",
+            )
+        ]
         if status != WorkplanStatus.DRAFT:
             plan.submitted_at = now - timedelta(days=1 + i % 30, hours=i % 24)
         plans.append(plan)
@@ -100,8 +124,15 @@ def build_plans(count: int, reviewer, start: int = 0) -> list[Workplan]:
             continue
         extras += [Revision(workplan_id=plan.id, number=n, plan_version=1, snapshot={}) for n in range(1, 2 + i % 3)]
         extras += [
-            Comment(workplan_id=plan.id, author_id=reviewer.id, anchor_type="section", section="context",
-                    body=f"Comment {k}.", is_blocking=k % 2 == 0, revision_number=1)
+            Comment(
+                workplan_id=plan.id,
+                author_id=reviewer.id,
+                anchor_type="section",
+                section="context",
+                body=f"Comment {k}.",
+                is_blocking=k % 2 == 0,
+                revision_number=1,
+            )
             for k in range(i % 4)
         ]
     db.session.add_all(extras)
@@ -167,7 +198,9 @@ def submit(plan: Workplan, days_ago: float, revisions: int = 1) -> None:
     """Mark a plan submitted some time ago with its revisions, as the workflow would have left it."""
     plan.status = WorkplanStatus.SUBMITTED
     plan.submitted_at = utcnow() - timedelta(days=days_ago)
-    db.session.add_all(Revision(workplan_id=plan.id, number=n, plan_version=1, snapshot={}) for n in range(1, revisions + 1))
+    db.session.add_all(
+        Revision(workplan_id=plan.id, number=n, plan_version=1, snapshot={}) for n in range(1, revisions + 1)
+    )
 
 
 @pytest.fixture
@@ -215,8 +248,15 @@ def test_the_queue_shows_readiness_and_open_blocking_comments(client, hq, demo_p
     submit(demo_plan, days_ago=2)
     submit(blank, days_ago=1)
     db.session.add_all(
-        Comment(workplan_id=demo_plan.id, author_id=hq.id, anchor_type="section", section="context", body="x",
-                is_blocking=blocking, resolved_at=resolved)
+        Comment(
+            workplan_id=demo_plan.id,
+            author_id=hq.id,
+            anchor_type="section",
+            section="context",
+            body="x",
+            is_blocking=blocking,
+            resolved_at=resolved,
+        )
         for blocking, resolved in ((True, None), (True, None), (True, utcnow()), (False, None))
     )
     db.session.commit()
@@ -255,8 +295,9 @@ def test_anonymous_visitors_are_sent_to_sign_in(client, users):
         assert response.status_code == 302 and "/login" in response.headers["Location"]
 
 
-@pytest.mark.parametrize("role, links", [("hq", {"/review/", "/review/dashboard"}), ("admin", {"/review/dashboard"}),
-                                         ("off_iq", set())])
+@pytest.mark.parametrize(
+    "role, links", [("hq", {"/review/", "/review/dashboard"}), ("admin", {"/review/dashboard"}), ("off_iq", set())]
+)
 def test_the_navigation_links_to_the_pages_a_role_reaches(client, users, login, role, links):
     login(users[role])
     html = client.get("/workplans/").get_data(as_text=True)
@@ -274,8 +315,9 @@ def test_the_current_plan_is_the_newest_period_then_the_latest_change(client, hq
     old.period_start, old.period_end, old.updated_at = 2024, 2025, now
     newest.period_start, newest.period_end, newest.updated_at = 2026, 2028, now - timedelta(days=30)
     factories.make_workplan("IQ", title="Iraq changed earlier", updated_at=now - timedelta(days=2))
-    changed_last = factories.make_workplan("IQ", title="Iraq changed last", updated_at=now - timedelta(days=1),
-                                           status=WorkplanStatus.SUBMITTED)
+    changed_last = factories.make_workplan(
+        "IQ", title="Iraq changed last", updated_at=now - timedelta(days=1), status=WorkplanStatus.SUBMITTED
+    )
     factories.make_workplan("BR", title="Brazil plan")
     db.session.add_all(Revision(workplan_id=changed_last.id, number=n, plan_version=1, snapshot={}) for n in (1, 2, 3))
     db.session.commit()
@@ -298,8 +340,10 @@ def test_the_matrix_shows_each_objectives_budget_and_totals_that_add_up(client, 
     objectives = list(db.session.scalars(select(Objective).order_by(Objective.number)))
     expected = {}
     for plan in current_plans().values():
-        budgets = {item.objective_id: sum((a.budget_eur for o in item.outputs for a in o.activities), Decimal(0))
-                   for item in plan.objectives}
+        budgets = {
+            item.objective_id: sum((a.budget_eur for o in item.outputs for a in o.activities), Decimal(0))
+            for item in plan.objectives
+        }
         expected[plan.country.name] = [budgets.get(objective.id) for objective in objectives]
     assert any(value for values in expected.values() for value in values)
 
@@ -320,14 +364,19 @@ def test_lessons_coverage_counts_the_countries_per_theme(client, hq, users, demo
     build_plans(12, users["hq"])
     current = current_plans()
     expected = {
-        theme.title: sorted(code for code, plan in current.items()
-                            if any(lesson.recommendation.theme_id == theme.id for lesson in plan.lessons))
+        theme.title: sorted(
+            code
+            for code, plan in current.items()
+            if any(lesson.recommendation.theme_id == theme.id for lesson in plan.lessons)
+        )
         for theme in db.session.scalars(select(Theme))
     }
     assert len(expected) == 6 and any(expected.values())
 
     rows = body_rows(tables(client.get("/review/dashboard"))["dashboard-lessons"])
-    assert {row[0]: row[1] for row in rows} == {title: f"{len(codes)} of {len(current)}" for title, codes in expected.items()}
+    assert {row[0]: row[1] for row in rows} == {
+        title: f"{len(codes)} of {len(current)}" for title, codes in expected.items()
+    }
     assert {row[0]: row[2] for row in rows} == {title: ", ".join(codes) or "—" for title, codes in expected.items()}
 
 
@@ -385,4 +434,3 @@ def test_queue_and_dashboard_run_the_same_number_of_statements_for_5_and_200_pla
     print(f"statements with 5 plans: {few}; with 200 plans: {many}")
     assert many == few, (few, many)
     assert few["/review/dashboard"] <= 12 and few["/review/"] <= 25, few
-

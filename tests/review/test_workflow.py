@@ -21,8 +21,15 @@ def _state(plan_id: int):
     db.session.expire_all()
     plan = db.session.get(Workplan, plan_id)
     revisions = db.session.scalar(select(func.count(Revision.id)).where(Revision.workplan_id == plan_id))
-    return (plan.status, plan.version, plan.lock_version, plan.approved_revision_number, plan.approved_by_id, revisions,
-            _audit_count(plan_id))
+    return (
+        plan.status,
+        plan.version,
+        plan.lock_version,
+        plan.approved_revision_number,
+        plan.approved_by_id,
+        revisions,
+        _audit_count(plan_id),
+    )
 
 
 def test_the_whole_review_journey(demo_plan, pk_officer, hq_user, sign_in):
@@ -37,13 +44,24 @@ def test_the_whole_review_journey(demo_plan, pk_officer, hq_user, sign_in):
     activity = db.session.get(Workplan, plan_id).activities[0]
     overview = hq.get(f"/workplans/{plan_id}/")
     assert f'value="activity:{activity.id}"' in overview.get_data(as_text=True)
-    response = hq.post(f"/workplans/{plan_id}/comments",
-                       data={"about": f"activity:{activity.id}", "body": "Budget looks low for four cities.",
-                             "is_blocking": "y"})
+    response = hq.post(
+        f"/workplans/{plan_id}/comments",
+        data={"about": f"activity:{activity.id}", "body": "Budget looks low for four cities.", "is_blocking": "y"},
+    )
     assert response.status_code == 302
     comment = db.session.scalar(select(Comment))
-    assert (comment.anchor_type, comment.anchor_id, comment.is_blocking, comment.revision_number) == ("activity", activity.id, True, 1)
-    assert hq.post(f"/workplans/{plan_id}/request-changes", data={"note": "See the comment on activity 3.1.1."}).status_code == 302
+    assert (comment.anchor_type, comment.anchor_id, comment.is_blocking, comment.revision_number) == (
+        "activity",
+        activity.id,
+        True,
+        1,
+    )
+    assert (
+        hq.post(
+            f"/workplans/{plan_id}/request-changes", data={"note": "See the comment on activity 3.1.1."}
+        ).status_code
+        == 302
+    )
     assert _state(plan_id)[0] == WorkplanStatus.CHANGES_REQUESTED
 
     # The officer sees the comment and the history, edits the activity and resubmits.
@@ -92,8 +110,12 @@ def test_the_whole_review_journey(demo_plan, pk_officer, hq_user, sign_in):
     assert approved_snapshot["narratives"]["priorities"] != "New priorities for version 2"
 
     # Each transition wrote one audit line.
-    for action, count in (("workplan.submit", 2), ("workplan.request_changes", 1), ("workplan.approve", 1),
-                          ("workplan.revise", 1)):
+    for action, count in (
+        ("workplan.submit", 2),
+        ("workplan.request_changes", 1),
+        ("workplan.approve", 1),
+        ("workplan.revise", 1),
+    ):
         assert _audit_count(plan_id, action) == count, action
 
 
@@ -147,8 +169,9 @@ def test_a_submitted_plan_cannot_be_submitted_again_or_revised(submitted_plan, p
 
 def test_sending_back_needs_a_note(submitted_plan, hq_user, sign_in):
     before = _state(submitted_plan.id)
-    response = sign_in(hq_user).post(f"/workplans/{submitted_plan.id}/request-changes", data={"note": ""},
-                                     follow_redirects=True)
+    response = sign_in(hq_user).post(
+        f"/workplans/{submitted_plan.id}/request-changes", data={"note": ""}, follow_redirects=True
+    )
     assert "Say what should change" in text_of(response.data)
     assert _state(submitted_plan.id) == before
 
@@ -174,13 +197,16 @@ def test_revisions_are_listed_and_immutable(submitted_plan, pk_officer, sign_in)
 
 def test_notices_show_unread_count_and_only_visible_plans(hq_user, submitted_plan, pk_officer, sign_in, users):
     hq = sign_in(hq_user)
-    assert "1<span class=\"visually-hidden\"> unread" in hq.get("/workplans/").get_data(as_text=True)
+    assert '1<span class="visually-hidden"> unread' in hq.get("/workplans/").get_data(as_text=True)
     page = text_of(hq.get("/notifications/").data)
     assert "was submitted as revision 1" in page
     assert "unread" not in hq.get("/workplans/").get_data(as_text=True)
 
     # An officer moved away from Pakistan no longer sees notices about its plan.
-    assert hq.post(f"/workplans/{submitted_plan.id}/request-changes", data={"note": "Please add a risk"}).status_code == 302
+    assert (
+        hq.post(f"/workplans/{submitted_plan.id}/request-changes", data={"note": "Please add a risk"}).status_code
+        == 302
+    )
     officer = sign_in(pk_officer)
     assert "HQ asks for changes" in text_of(officer.get("/notifications/").data)
     pk_officer.countries = list(users["off_iq"].countries)

@@ -21,12 +21,18 @@ def scene(catalogue):
     }
     plan = factories.make_workplan("PK", title="Pakistan plan")
     db.session.flush()
-    comment = Comment(workplan_id=plan.id, author_id=people["hq"].id, anchor_type="section", section="summary",
-                      body="Please shorten.")
+    comment = Comment(
+        workplan_id=plan.id, author_id=people["hq"].id, anchor_type="section", section="summary", body="Please shorten."
+    )
     db.session.add(comment)
     db.session.add(Revision(workplan_id=plan.id, number=1, plan_version=1, snapshot=snapshot_workplan(plan)))
     db.session.commit()
     partner_id = db.session.scalar(select(Partner.id).order_by(Partner.id))
-    values = {"workplan_id": plan.id, "step_key": "context", "comment_id": comment.id,
-              "user_id": people["officer_other"].id, "partner_id": partner_id}
+    values = {
+        "workplan_id": plan.id,
+        "step_key": "context",
+        "comment_id": comment.id,
+        "user_id": people["officer_other"].id,
+        "partner_id": partner_id,
+    }
     return people, values

@@ -61,7 +61,9 @@ def _record(key: str, value) -> None:
     """Write an observed cell into the matrix file (only with WRITE_AUTHZ_MATRIX set)."""
     MATRIX[key] = value
     MATRIX_PATH.write_text(
-        "# endpoint method: status for " + ", ".join(ROLES) + "\n"
+        "# endpoint method: status for "
+        + ", ".join(ROLES)
+        + "\n"
         + "# endpoint POST valid: status, and rows a well-formed request added, removed or changed per table, for the same users\n"
         + yaml.safe_dump(dict(sorted(MATRIX.items())), default_flow_style=None, width=120),
         encoding="utf-8",
@@ -69,7 +71,9 @@ def _record(key: str, value) -> None:
 
 
 def test_every_route_declares_an_access_rule():
-    undeclared = sorted({key.split()[0] for key, _, view in ROUTES if getattr(view, "access_rule", None) not in ACCESS_RULES})
+    undeclared = sorted(
+        {key.split()[0] for key, _, view in ROUTES if getattr(view, "access_rule", None) not in ACCESS_RULES}
+    )
     assert undeclared == []
 
 
@@ -154,14 +158,26 @@ def _build_world() -> tuple[dict[str, int], dict[str, str]]:
     submit_workplan(approved, officer)
     approve_workplan(approved, hq, 1)
     comment = Comment(workplan_id=draft.id, author_id=hq.id, anchor_type="section", section="summary", body="Shorten.")
-    partner = Partner(name="Proposed shelter network", type=PartnerType.CIVIL_SOCIETY, country_id=pakistan.id,
-                      is_confirmed=False, proposed_by_id=officer.id)
+    partner = Partner(
+        name="Proposed shelter network",
+        type=PartnerType.CIVIL_SOCIETY,
+        country_id=pakistan.id,
+        is_confirmed=False,
+        proposed_by_id=officer.id,
+    )
     db.session.add_all([comment, partner])
     for user in [*people.values(), target]:
         db.session.add(Notification(user_id=user.id, workplan_id=draft.id, kind="comment", message="A notice."))
     db.session.commit()
-    ids = {"draft": draft.id, "submitted": submitted.id, "approved": approved.id, "comment": comment.id,
-           "partner": partner.id, "target": target.id, "pakistan": pakistan.id}
+    ids = {
+        "draft": draft.id,
+        "submitted": submitted.id,
+        "approved": approved.id,
+        "comment": comment.id,
+        "partner": partner.id,
+        "target": target.id,
+        "pakistan": pakistan.id,
+    }
     return ids, {role: user.email for role, user in people.items()}
 
 
@@ -244,23 +260,35 @@ VALID_POSTS = {
     "admin.confirm": lambda w: ({"partner_id": w.ids["partner"]}, {}),
     "admin.edit_partner": lambda w: (
         {"partner_id": w.ids["partner"]},
-        {"name": "Shelter network of Punjab", "short_name": "", "type": "civil_society", "country_id": w.ids["pakistan"]},
+        {
+            "name": "Shelter network of Punjab",
+            "short_name": "",
+            "type": "civil_society",
+            "country_id": w.ids["pakistan"],
+        },
     ),
     "admin.edit_user": lambda w: (
         {"user_id": w.ids["target"]},
         {"name": "Target renamed", "role": "officer", "country_ids": w.ids["pakistan"], "is_active": "y"},
     ),
     "admin.new_partner": lambda w: (
-        {}, {"name": "Lahore legal aid", "short_name": "", "type": "civil_society", "country_id": w.ids["pakistan"]}
+        {},
+        {"name": "Lahore legal aid", "short_name": "", "type": "civil_society", "country_id": w.ids["pakistan"]},
     ),
     "admin.new_user": lambda w: (
         {},
-        {"email": "new.officer@example.org", "name": "New officer", "role": "officer",
-         "country_ids": w.ids["pakistan"], "password": NEW_PASSWORD},
+        {
+            "email": "new.officer@example.org",
+            "name": "New officer",
+            "role": "officer",
+            "country_ids": w.ids["pakistan"],
+            "password": NEW_PASSWORD,
+        },
     ),
     "admin.reset_password": lambda w: ({"user_id": w.ids["target"]}, {"new_password": NEW_PASSWORD}),
     "auth.change_password": lambda w: (
-        {}, {"current_password": factories.PASSWORD, "new_password": NEW_PASSWORD, "confirm_password": NEW_PASSWORD}
+        {},
+        {"current_password": factories.PASSWORD, "new_password": NEW_PASSWORD, "confirm_password": NEW_PASSWORD},
     ),
     "auth.login": lambda w: ({}, {"email": "own@example.org", "password": factories.PASSWORD}),
     "auth.logout": lambda w: ({}, {}),
@@ -268,9 +296,7 @@ VALID_POSTS = {
     "review.approve": lambda w: ({"workplan_id": w.ids["submitted"]}, {"revision": "1", "note": "Approved."}),
     "review.comment": lambda w: ({"workplan_id": w.ids["draft"]}, {"about": "section:summary", "body": "A comment."}),
     "review.mark_notifications_read": lambda w: ({}, {}),
-    "review.reply": lambda w: (
-        {"workplan_id": w.ids["draft"], "comment_id": w.ids["comment"]}, {"body": "A reply."}
-    ),
+    "review.reply": lambda w: ({"workplan_id": w.ids["draft"], "comment_id": w.ids["comment"]}, {"body": "A reply."}),
     "review.request_changes_view": lambda w: ({"workplan_id": w.ids["submitted"]}, {"note": "Add baselines."}),
     "review.resolve": lambda w: ({"workplan_id": w.ids["draft"], "comment_id": w.ids["comment"]}, {}),
     "review.revise": lambda w: ({"workplan_id": w.ids["approved"]}, {"note": ""}),
@@ -278,8 +304,13 @@ VALID_POSTS = {
     "workplans.autosave": lambda w: ({"workplan_id": w.ids["draft"], "step_key": "context"}, _step_body(w, None)),
     "workplans.new": lambda w: (
         {},
-        {"country_id": w.ids["pakistan"], "title": "Pakistan 2028–2029", "period_start": "2028",
-         "period_end": "2029", "source_workplan_id": "0"},
+        {
+            "country_id": w.ids["pakistan"],
+            "title": "Pakistan 2028–2029",
+            "period_start": "2028",
+            "period_end": "2029",
+            "source_workplan_id": "0",
+        },
     ),
     "workplans.step": lambda w: ({"workplan_id": w.ids["draft"], "step_key": "context"}, _step_body(w, "save")),
 }

@@ -19,8 +19,17 @@ from tests.security.test_access_matrix import (
     open_world,
 )
 
-ACTIONS = {"auth.logout", "review.submit", "review.approve", "review.request_changes_view", "review.revise",
-           "review.comment", "review.reply", "review.resolve", "review.mark_notifications_read"}
+ACTIONS = {
+    "auth.logout",
+    "review.submit",
+    "review.approve",
+    "review.request_changes_view",
+    "review.revise",
+    "review.comment",
+    "review.reply",
+    "review.resolve",
+    "review.mark_notifications_read",
+}
 
 
 def test_actions_answer_only_to_post():

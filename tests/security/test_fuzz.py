@@ -39,7 +39,9 @@ def test_context_step_survives_any_text(client, login, demo_plan, pk_officer, si
         shown = form_values(client.get(f"/workplans/{demo_plan.id}/steps/context").data)
         assert shown["context_situation"] == _expected(situation)
     else:
-        refused = [text for text in (situation, legal) if CONTROL_CHARACTERS.search(text) or len(_expected(text)) > 10_000]
+        refused = [
+            text for text in (situation, legal) if CONTROL_CHARACTERS.search(text) or len(_expected(text)) > 10_000
+        ]
         assert refused, (situation, legal)
 
 

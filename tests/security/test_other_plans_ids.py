@@ -124,14 +124,21 @@ def _count_comments() -> int:
     return db.session.scalar(select(func.count(Comment.id)))
 
 
-@pytest.mark.parametrize("victim_key, who", [("same_country", "hq"), ("same_country", "officer"), ("other_country", "hq")])
+@pytest.mark.parametrize(
+    "victim_key, who", [("same_country", "hq"), ("same_country", "officer"), ("other_country", "hq")]
+)
 def test_a_comment_of_another_plan_cannot_be_answered_or_resolved_through_this_plan(
     plans, pk_officer, users, sign_in, victim_key, who
 ):
     own, victims = plans
     victim = victims[victim_key]
-    thread = Comment(workplan_id=victim.id, author_id=users["hq"].id, anchor_type="section", section="summary",
-                     body="On the other plan.")
+    thread = Comment(
+        workplan_id=victim.id,
+        author_id=users["hq"].id,
+        anchor_type="section",
+        section="summary",
+        body="On the other plan.",
+    )
     db.session.add(thread)
     db.session.commit()
     client = sign_in(pk_officer if who == "officer" else users["hq"])
@@ -144,7 +151,10 @@ def test_a_comment_of_another_plan_cannot_be_answered_or_resolved_through_this_p
     assert db.session.get(Comment, thread.id).resolved_at is None
 
     # Through its own plan's page, the same request is taken.
-    assert client.post(f"/workplans/{victim.id}/comments/{thread.id}/replies", data={"body": "Right place"}).status_code == 302
+    assert (
+        client.post(f"/workplans/{victim.id}/comments/{thread.id}/replies", data={"body": "Right place"}).status_code
+        == 302
+    )
     assert client.post(f"/workplans/{victim.id}/comments/{thread.id}/resolve").status_code == 302
     db.session.expire_all()
     assert _count_comments() == count + 1
@@ -154,12 +164,19 @@ def test_a_comment_of_another_plan_cannot_be_answered_or_resolved_through_this_p
 def test_only_a_thread_takes_replies_and_is_resolved_never_a_reply_in_it(plans, users, sign_in):
     """A reply sent to a reply would be stored where no page shows it; the request is refused instead."""
     own, _ = plans
-    thread = Comment(workplan_id=own.id, author_id=users["hq"].id, anchor_type="section", section="summary",
-                     body="A thread.")
+    thread = Comment(
+        workplan_id=own.id, author_id=users["hq"].id, anchor_type="section", section="summary", body="A thread."
+    )
     db.session.add(thread)
     db.session.flush()
-    answer = Comment(workplan_id=own.id, author_id=users["hq"].id, anchor_type="section", section="summary",
-                     body="An answer.", parent_id=thread.id)
+    answer = Comment(
+        workplan_id=own.id,
+        author_id=users["hq"].id,
+        anchor_type="section",
+        section="summary",
+        body="An answer.",
+        parent_id=thread.id,
+    )
     db.session.add(answer)
     db.session.commit()
     client = sign_in(users["hq"])
@@ -191,8 +208,14 @@ def revisions(plans):
 @pytest.mark.parametrize("who", ["hq", "officer"])
 def test_another_plans_revision_numbers_answer_404(revisions, pk_officer, users, sign_in, who):
     client = sign_in(pk_officer if who == "officer" else users["hq"])
-    for query in ("compare?from=1&to=3", "compare?from=3&to=1", "compare?to=2", "compare?from=2&to=3",
-                  "export.pdf?revision=3", "export.pdf?revision=2"):
+    for query in (
+        "compare?from=1&to=3",
+        "compare?from=3&to=1",
+        "compare?to=2",
+        "compare?from=2&to=3",
+        "export.pdf?revision=3",
+        "export.pdf?revision=2",
+    ):
         response = client.get(f"/workplans/{revisions.id}/{query}")
         assert response.status_code == 404, query
         assert b"Secret revision" not in response.data, query

@@ -26,10 +26,24 @@ MARKUP_ALLOWED = {"app/export/diagram.py", "app/admin/forms.py", "app/core/helpe
 
 def _fill_text_columns(obj) -> None:
     for column in obj.__table__.columns:
-        if isinstance(column.type, (String, Text)) and not column.foreign_keys and column.name not in {
-            "code", "status", "lead_agency", "likelihood", "impact", "email", "password_hash", "session_token", "role",
-            "type", "phase",
-        }:
+        if (
+            isinstance(column.type, (String, Text))
+            and not column.foreign_keys
+            and column.name
+            not in {
+                "code",
+                "status",
+                "lead_agency",
+                "likelihood",
+                "impact",
+                "email",
+                "password_hash",
+                "session_token",
+                "role",
+                "type",
+                "phase",
+            }
+        ):
             limit = getattr(column.type, "length", None) or 10_000
             setattr(obj, column.name, PAYLOAD[:limit])
 
@@ -56,20 +70,32 @@ def test_every_template_that_renders_user_text_is_autoescaped(app):
 
 def test_hostile_text_in_every_field_shows_as_text_on_every_page(demo_plan, pk_officer, users, sign_in):
     plan = db.session.get(Workplan, demo_plan.id)
-    for obj in [plan, *plan.objectives, *plan.outputs, *plan.risks, *plan.lessons,
-                *[i for o in plan.outputs for i in o.indicators], *plan.activities]:
+    for obj in [
+        plan,
+        *plan.objectives,
+        *plan.outputs,
+        *plan.risks,
+        *plan.lessons,
+        *[i for o in plan.outputs for i in o.indicators],
+        *plan.activities,
+    ]:
         _fill_text_columns(obj)
     pk_officer.name = PAYLOAD[:200]
     partner = db.session.scalar(select(Partner).where(Partner.country_id == plan.country_id))
     partner.name = PAYLOAD[:200]
-    db.session.add(Comment(workplan_id=plan.id, author_id=pk_officer.id, anchor_type="section", section="summary",
-                           body=PAYLOAD))
+    db.session.add(
+        Comment(workplan_id=plan.id, author_id=pk_officer.id, anchor_type="section", section="summary", body=PAYLOAD)
+    )
     db.session.commit()
 
     officer, hq = sign_in(pk_officer), sign_in(users["hq"])
     pages = [
-        (officer, "/workplans/"), (officer, f"/workplans/{plan.id}/"), (officer, f"/workplans/{plan.id}/comments"),
-        (officer, f"/workplans/{plan.id}/revisions/"), (hq, f"/workplans/{plan.id}/"), (hq, "/workplans/"),
+        (officer, "/workplans/"),
+        (officer, f"/workplans/{plan.id}/"),
+        (officer, f"/workplans/{plan.id}/comments"),
+        (officer, f"/workplans/{plan.id}/revisions/"),
+        (hq, f"/workplans/{plan.id}/"),
+        (hq, "/workplans/"),
     ]
     from app.workplans.steps import STEPS
 
@@ -86,23 +112,30 @@ def test_hostile_text_in_every_field_shows_as_text_on_every_page(demo_plan, pk_o
         assert SSTI_EVALUATED not in html, url
 
 
-def test_template_syntax_in_a_title_shows_as_typed_wherever_the_title_appears(
-    demo_plan, pk_officer, users, sign_in
-):
+def test_template_syntax_in_a_title_shows_as_typed_wherever_the_title_appears(demo_plan, pk_officer, users, sign_in):
     """A title that is valid template code (no stray {% raw %} to make evaluation fail loudly) stays text."""
     plan = db.session.get(Workplan, demo_plan.id)
     plan.title = TITLE
     db.session.add(Revision(workplan_id=plan.id, number=1, plan_version=1, snapshot=snapshot_workplan(plan)))
-    db.session.add(Notification(user_id=users["hq"].id, workplan_id=plan.id, kind="comment",
-                                message=f"New comment on “{plan.title}”."))
+    db.session.add(
+        Notification(
+            user_id=users["hq"].id, workplan_id=plan.id, kind="comment", message=f"New comment on “{plan.title}”."
+        )
+    )
     db.session.commit()
 
     officer, hq = sign_in(pk_officer), sign_in(users["hq"])
     pages = [
-        (officer, "/workplans/"), (officer, f"/workplans/{plan.id}/"), (officer, f"/workplans/{plan.id}/comments"),
-        (officer, f"/workplans/{plan.id}/revisions/"), (officer, f"/workplans/{plan.id}/compare?from=1&to=1"),
-        (officer, f"/workplans/{plan.id}/steps/basics"), (officer, f"/workplans/{plan.id}/steps/check"),
-        (hq, "/review/dashboard"), (hq, "/review/pack"), (hq, "/notifications/"),
+        (officer, "/workplans/"),
+        (officer, f"/workplans/{plan.id}/"),
+        (officer, f"/workplans/{plan.id}/comments"),
+        (officer, f"/workplans/{plan.id}/revisions/"),
+        (officer, f"/workplans/{plan.id}/compare?from=1&to=1"),
+        (officer, f"/workplans/{plan.id}/steps/basics"),
+        (officer, f"/workplans/{plan.id}/steps/check"),
+        (hq, "/review/dashboard"),
+        (hq, "/review/pack"),
+        (hq, "/notifications/"),
     ]
     shown = {}
     for client, url in pages:

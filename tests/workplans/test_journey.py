@@ -25,20 +25,30 @@ def test_officer_drafts_a_whole_plan_and_reaches_green(client, users, login):
     login(users["off_iq"])
     response = client.post(
         "/workplans/new",
-        data={"country_id": users["off_iq"].countries[0].id, "title": "Iraq workplan 2026–2027",
-              "period_start": 2026, "period_end": 2027, "source_workplan_id": 0},
+        data={
+            "country_id": users["off_iq"].countries[0].id,
+            "title": "Iraq workplan 2026–2027",
+            "period_start": 2026,
+            "period_end": 2027,
+            "source_workplan_id": 0,
+        },
     )
     assert response.status_code == 302
     plan_id = db.session.scalar(select(Workplan.id))
     saved = {}
 
     saved["basics"] = fill(client, plan_id, "basics", {"summary": ARABIC + "\nSecond line.", "title": "Iraq workplan"})
-    saved["context"] = fill(client, plan_id, "context", {
-        "context_situation": "Trafficking for forced labour and sexual exploitation.",
-        "context_legal": "Law No. 28 of 2012 on combating trafficking in persons.",
-        "context_gaps": "2025 assessment: no SOP for victim identification.",
-        "priorities": "Identification, referral, prosecution.",
-    })
+    saved["context"] = fill(
+        client,
+        plan_id,
+        "context",
+        {
+            "context_situation": "Trafficking for forced labour and sexual exploitation.",
+            "context_legal": "Law No. 28 of 2012 on combating trafficking in persons.",
+            "context_gaps": "2025 assessment: no SOP for victim identification.",
+            "priorities": "Identification, referral, prosecution.",
+        },
+    )
 
     lesson_ids = _ids(Recommendation, LESSON_CODES)
     values = open_step(client, plan_id, "lessons")
@@ -63,8 +73,16 @@ def test_officer_drafts_a_whole_plan_and_reaches_green(client, users, login):
     # Results: the first output is added with the server-side "Add" button, the rest as JavaScript would post them.
     values = open_step(client, plan_id, "results")
     assert post_step(client, plan_id, "results", values, action="add:objectives-0-outputs").status_code == 302
-    assert post_step(client, plan_id, "results", open_step(client, plan_id, "results"),
-                     action="add:objectives-0-outputs-0-indicators").status_code == 302
+    assert (
+        post_step(
+            client,
+            plan_id,
+            "results",
+            open_step(client, plan_id, "results"),
+            action="add:objectives-0-outputs-0-indicators",
+        ).status_code
+        == 302
+    )
     values = open_step(client, plan_id, "results")
     assert "objectives-0-outputs-0-indicators-0-description" in values
     lesson_entry_ids = [lesson.id for lesson in db.session.get(Workplan, plan_id).lessons]
@@ -76,17 +94,29 @@ def test_officer_drafts_a_whole_plan_and_reaches_green(client, users, login):
             values[f"{prefix}-statement"] = f"Output {o}.{p}"
             values.setlist(f"{prefix}-lesson_ids", [str(lesson_entry_ids[(o + p) % 4])])
             values.setdefault(f"{prefix}-indicators-0-id", "")
-            for name, value in {"description": f"Indicator {o}.{p}", "baseline_value": "0", "baseline_year": "2025",
-                                "target_value": "40", "target_year": "2027", "source_of_verification": "Training records",
-                                "assumptions": "Staff stay in post"}.items():
+            for name, value in {
+                "description": f"Indicator {o}.{p}",
+                "baseline_value": "0",
+                "baseline_year": "2025",
+                "target_value": "40",
+                "target_year": "2027",
+                "source_of_verification": "Training records",
+                "assumptions": "Staff stay in post",
+            }.items():
                 values[f"{prefix}-indicators-0-{name}"] = value
     assert post_step(client, plan_id, "results", values).status_code == 302
     saved["results"] = open_step(client, plan_id, "results")
 
-    national = db.session.scalar(select(Partner.id).where(Partner.country_id == users["off_iq"].countries[0].id,
-                                                          Partner.type == PartnerType.GOVERNMENT))
-    civil = db.session.scalar(select(Partner.id).where(Partner.country_id == users["off_iq"].countries[0].id,
-                                                       Partner.type == PartnerType.CIVIL_SOCIETY))
+    national = db.session.scalar(
+        select(Partner.id).where(
+            Partner.country_id == users["off_iq"].countries[0].id, Partner.type == PartnerType.GOVERNMENT
+        )
+    )
+    civil = db.session.scalar(
+        select(Partner.id).where(
+            Partner.country_id == users["off_iq"].countries[0].id, Partner.type == PartnerType.CIVIL_SOCIETY
+        )
+    )
     values = open_step(client, plan_id, "activities")
     for o in range(6):
         for a in range(3):
@@ -108,17 +138,29 @@ def test_officer_drafts_a_whole_plan_and_reaches_green(client, users, login):
     saved["activities"] = open_step(client, plan_id, "activities")
 
     for _ in range(2):
-        assert post_step(client, plan_id, "risks", open_step(client, plan_id, "risks"), action="add:risks").status_code == 302
+        assert (
+            post_step(client, plan_id, "risks", open_step(client, plan_id, "risks"), action="add:risks").status_code
+            == 302
+        )
     values = open_step(client, plan_id, "risks")
     for r in range(2):
-        for name, value in {"description": f"Risk {r}", "likelihood": "medium", "impact": "high",
-                            "mitigation": "Mitigate", "owner": "UNODC"}.items():
+        for name, value in {
+            "description": f"Risk {r}",
+            "likelihood": "medium",
+            "impact": "high",
+            "mitigation": "Mitigate",
+            "owner": "UNODC",
+        }.items():
             values[f"risks-{r}-{name}"] = value
     assert post_step(client, plan_id, "risks", values).status_code == 302
     saved["risks"] = values
 
-    saved["partnerships"] = fill(client, plan_id, "partnerships", {"partnerships": "Steering committee.", "ownership": "Ministry leads."})
-    saved["mel"] = fill(client, plan_id, "mel", {"mel": "Quarterly reviews.", "reporting_calendar": "Semi-annual reports."})
+    saved["partnerships"] = fill(
+        client, plan_id, "partnerships", {"partnerships": "Steering committee.", "ownership": "Ministry leads."}
+    )
+    saved["mel"] = fill(
+        client, plan_id, "mel", {"mel": "Quarterly reviews.", "reporting_calendar": "Semi-annual reports."}
+    )
     changes = {"sustainability": "Handover to the judicial institute."}
     changes.update({f"outputs-{o}-carried_on_by": "Judicial Training Institute" for o in range(6)})
     saved["sustainability"] = fill(client, plan_id, "sustainability", changes)
@@ -131,7 +173,10 @@ def test_officer_drafts_a_whole_plan_and_reaches_green(client, users, login):
     # Back and forward through every step: every value is still there.
     for key, values in saved.items():
         now, before = comparable(open_step(client, plan_id, key)), comparable(values)
-        assert now == before, (key, {k: (now.get(k), before.get(k)) for k in set(now) | set(before) if now.get(k) != before.get(k)})
+        assert now == before, (
+            key,
+            {k: (now.get(k), before.get(k)) for k in set(now) | set(before) if now.get(k) != before.get(k)},
+        )
 
     check = client.get(step_url(plan_id, "check"))
     assert "readiness-summary--green" in check.get_data(as_text=True), text_of(check.data)[-4000:]

@@ -1,6 +1,5 @@
 """Starting a plan, the list and the overview page."""
 
-
 from sqlalchemy import func, select
 from werkzeug.datastructures import MultiDict
 
@@ -12,8 +11,13 @@ from tests.pages import text_of
 
 
 def _new(client, officer, **changes):
-    data = {"country_id": officer.countries[0].id, "title": "New plan", "period_start": 2026, "period_end": 2027,
-            "source_workplan_id": 0}
+    data = {
+        "country_id": officer.countries[0].id,
+        "title": "New plan",
+        "period_start": 2026,
+        "period_end": 2027,
+        "source_workplan_id": 0,
+    }
     data.update(changes)
     return client.post("/workplans/new", data=data)
 
@@ -23,7 +27,12 @@ def test_officer_starts_a_blank_plan_for_their_country(client, users, login):
     response = _new(client, users["off_iq"])
     assert response.status_code == 302 and response.headers["Location"].endswith("/steps/basics")
     plan = db.session.scalar(select(Workplan))
-    assert (plan.country.code, plan.title, plan.lead_officer_id, plan.source_workplan_id) == ("IQ", "New plan", users["off_iq"].id, None)
+    assert (plan.country.code, plan.title, plan.lead_officer_id, plan.source_workplan_id) == (
+        "IQ",
+        "New plan",
+        users["off_iq"].id,
+        None,
+    )
 
 
 def test_a_plan_cannot_be_started_for_another_country(client, users, login):
@@ -48,8 +57,14 @@ def test_hq_does_not_start_plans(client, users, login):
 
 def test_a_plan_cloned_from_last_period_records_its_source(client, login, demo_plan, pk_officer):
     login(pk_officer)
-    response = _new(client, pk_officer, title="Pakistan 2028–2029", period_start=2027, period_end=2029,
-                    source_workplan_id=demo_plan.id)
+    response = _new(
+        client,
+        pk_officer,
+        title="Pakistan 2028–2029",
+        period_start=2027,
+        period_end=2029,
+        source_workplan_id=demo_plan.id,
+    )
     assert response.status_code == 302
     clone = db.session.scalar(select(Workplan).where(Workplan.title == "Pakistan 2028–2029"))
     assert clone.source_workplan_id == demo_plan.id
@@ -59,7 +74,9 @@ def test_a_plan_cloned_from_last_period_records_its_source(client, login, demo_p
     assert all(q.year == 2027 for a in clone.activities for q in a.quarters)
     assert {a.id for a in clone.activities}.isdisjoint({a.id for a in demo_plan.activities})
     linked = [lesson for lesson in clone.lessons if lesson.activities]
-    assert linked and all(a.output.workplan_objective.workplan_id == clone.id for lesson in linked for a in lesson.activities)
+    assert linked and all(
+        a.output.workplan_objective.workplan_id == clone.id for lesson in linked for a in lesson.activities
+    )
 
 
 def test_a_plan_of_another_country_cannot_be_cloned(client, users, login, demo_plan):
@@ -90,9 +107,19 @@ def test_the_overview_shows_the_whole_plan_in_order(client, login, demo_plan, pk
     login(pk_officer)
     response = client.get(f"/workplans/{demo_plan.id}/")
     page = text_of(response.data)
-    headings = ["Summary", "Context and needs", "National theory of change", "Lessons applied", "Results framework",
-                "Activity plan", "Budget summary", "Risks and mitigation", "Partnerships and coordination",
-                "Monitoring, evaluation and learning", "Sustainability and exit"]
+    headings = [
+        "Summary",
+        "Context and needs",
+        "National theory of change",
+        "Lessons applied",
+        "Results framework",
+        "Activity plan",
+        "Budget summary",
+        "Risks and mitigation",
+        "Partnerships and coordination",
+        "Monitoring, evaluation and learning",
+        "Sustainability and exit",
+    ]
     positions = [page.index(f"<h2>{heading}</h2>") for heading in headings]
     assert positions == sorted(positions)
     assert "readiness-summary--green" in page
@@ -114,7 +141,9 @@ def _statements_for(client, url: str) -> int:
     return len(statements)
 
 
-def test_the_overview_and_steps_run_the_same_number_of_queries_whatever_the_plan_size(client, login, demo_plan, pk_officer):
+def test_the_overview_and_steps_run_the_same_number_of_queries_whatever_the_plan_size(
+    client, login, demo_plan, pk_officer
+):
     import yaml
 
     from app.catalogue.seeding import SEEDS_DIR
@@ -125,8 +154,12 @@ def test_the_overview_and_steps_run_the_same_number_of_queries_whatever_the_plan
     output = {**first["outputs"][0], "indicators": first["outputs"][0]["indicators"][:1]}
     output["activities"] = output["activities"][:1]
     codes = set(output["lessons"]) | set(output["activities"][0]["lessons"])
-    plan.update(title="Small plan", objectives=[{**first, "outputs": [output]}], risks=plan["risks"][:1],
-                lessons=[lesson for lesson in plan["lessons"] if lesson["recommendation"] in codes])
+    plan.update(
+        title="Small plan",
+        objectives=[{**first, "outputs": [output]}],
+        risks=plan["risks"][:1],
+        lessons=[lesson for lesson in plan["lessons"] if lesson["recommendation"] in codes],
+    )
     small = build_workplan(plan, {pk_officer.email: pk_officer})
     db.session.commit()
     assert len(small.activities) == 1 and len(demo_plan.activities) > 10
@@ -145,10 +178,12 @@ def test_row_actions_are_parsed_strictly():
 
 
 def test_removing_a_row_renumbers_the_later_ones():
-    data = MultiDict([("risks-0-id", "1"), ("risks-1-id", "2"), ("risks-2-id", "3"), ("risks-2-owner", "x"),
-                      ("title", "t")])
-    assert remove_row(data, "risks-1") == MultiDict([("risks-0-id", "1"), ("risks-1-id", "3"), ("risks-1-owner", "x"),
-                                                     ("title", "t")])
+    data = MultiDict(
+        [("risks-0-id", "1"), ("risks-1-id", "2"), ("risks-2-id", "3"), ("risks-2-owner", "x"), ("title", "t")]
+    )
+    assert remove_row(data, "risks-1") == MultiDict(
+        [("risks-0-id", "1"), ("risks-1-id", "3"), ("risks-1-owner", "x"), ("title", "t")]
+    )
     added, prefix = add_row(data, "risks")
     assert prefix == "risks-3" and added["risks-3-id"] == ""
 

@@ -124,8 +124,10 @@ def test_another_countrys_plan_is_404_on_every_step_and_unchanged(client, users,
         assert response.status_code == 404
         # The sign-out form's token carries a timestamp; everything else is identical.
         assert _without_tokens(response.data) == missing
-    response = client.post(step_url(iq_plan.id, "context"), data={"context_situation": "hijack", "action": "save",
-                                                                    "lock_version": iq_plan.lock_version})
+    response = client.post(
+        step_url(iq_plan.id, "context"),
+        data={"context_situation": "hijack", "action": "save", "lock_version": iq_plan.lock_version},
+    )
     assert response.status_code == 404
     assert client.get(f"/workplans/{iq_plan.id}/").status_code == 404
     assert client.post(f"/workplans/{iq_plan.id}/submit").status_code == 404
@@ -138,8 +140,13 @@ def test_extra_fields_cannot_change_country_status_owner_or_version(client, user
     before = (iq_plan.country_id, iq_plan.status, iq_plan.lead_officer_id, iq_plan.version)
     values = open_step(client, iq_plan.id, "basics")
     values["summary"] = "A summary"
-    for name, value in {"status": "approved", "lead_officer_id": users["hq"].id, "version": "7",
-                        "approved_by_id": users["hq"].id, "country": "AF"}.items():
+    for name, value in {
+        "status": "approved",
+        "lead_officer_id": users["hq"].id,
+        "version": "7",
+        "approved_by_id": users["hq"].id,
+        "country": "AF",
+    }.items():
         values[name] = str(value)
     assert post_step(client, iq_plan.id, "basics", values).status_code == 302
     db.session.refresh(iq_plan)
@@ -372,8 +379,12 @@ def test_unticking_an_objective_with_outputs_is_refused(client, users, login, iq
     values["objectives-2-picked"] = "y"
     values["objectives-2-rationale"] = "Why"
     assert post_step(client, iq_plan.id, "objectives", values).status_code == 302
-    assert post_step(client, iq_plan.id, "results", open_step(client, iq_plan.id, "results"),
-                     action="add:objectives-0-outputs").status_code == 302
+    assert (
+        post_step(
+            client, iq_plan.id, "results", open_step(client, iq_plan.id, "results"), action="add:objectives-0-outputs"
+        ).status_code
+        == 302
+    )
     values = open_step(client, iq_plan.id, "objectives")
     del values["objectives-2-picked"]
     response = post_step(client, iq_plan.id, "objectives", values)
@@ -388,7 +399,9 @@ def test_a_message_about_an_objective_names_it_as_its_card_does(client, users, l
     values["objectives-1-picked"] = "y"
     response = post_step(client, iq_plan.id, "objectives", values, "continue")
     objective = StepContext(iq_plan, users["off_iq"]).objectives[1]
-    expected = f"Objective {objective.number}: {objective.title}: Why this objective: Give a rationale for each objective"
+    expected = (
+        f"Objective {objective.number}: {objective.title}: Why this objective: Give a rationale for each objective"
+    )
     assert expected in text_of(response.data)
     assert "Objectives 2" not in text_of(response.data)
 
@@ -422,8 +435,9 @@ def test_every_save_is_audited(client, users, login, iq_plan):
     login(users["off_iq"])
     post_step(client, iq_plan.id, "context", open_step(client, iq_plan.id, "context"))
     count = db.session.scalar(
-        select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "workplan.save_step",
-                                                            AuditEvent.workplan_id == iq_plan.id)
+        select(func.count())
+        .select_from(AuditEvent)
+        .where(AuditEvent.action == "workplan.save_step", AuditEvent.workplan_id == iq_plan.id)
     )
     assert count == 1
 
@@ -474,14 +488,19 @@ def test_a_save_after_being_signed_out_keeps_the_text_through_sign_in(app, clien
 
 def test_a_signed_out_login_form_never_carries_passwords(app, client, users):
     app.config["WTF_CSRF_ENABLED"] = True
-    response = client.post("/login", data={"email": "off.iq@example.org", "password": "secret words here", "csrf_token": "x"})
+    response = client.post(
+        "/login", data={"email": "off.iq@example.org", "password": "secret words here", "csrf_token": "x"}
+    )
     assert response.status_code == 400
     assert b"secret words here" not in response.data
 
 
 def test_autosave_saves_in_the_background_and_returns_new_row_ids(client, users, login, iq_plan):
     login(users["off_iq"])
-    assert post_step(client, iq_plan.id, "risks", open_step(client, iq_plan.id, "risks"), action="add:risks").status_code == 302
+    assert (
+        post_step(client, iq_plan.id, "risks", open_step(client, iq_plan.id, "risks"), action="add:risks").status_code
+        == 302
+    )
     values = open_step(client, iq_plan.id, "risks")
     values["risks-0-description"] = "Saved by the timer"
     values["risks-1-id"], values["risks-1-description"] = "", "A row added by the script"
