@@ -62,3 +62,10 @@ def test_the_run_command_does_not_ask_for_test_tools(tmp_path):
 def test_the_machine_running_the_suite_has_every_test_package():
     result = subprocess.run([str(SCRIPT), "test"], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
+
+
+def test_the_test_command_checks_lint_and_formatting_before_the_suite():
+    commands = dry_run("test").splitlines()
+    suite = next(i for i, line in enumerate(commands) if "pytest" in line)
+    assert any("ruff check" in line for line in commands[:suite])
+    assert any("ruff format --check" in line for line in commands[:suite])
