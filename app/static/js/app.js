@@ -292,8 +292,23 @@
 
   function watchOtherForms() {
     document.addEventListener("submit", function (event) {
-      if (event.target.matches("form[data-keep-typing]:not([data-step-form])")) { state.leaving = true; }
+      var form = event.target;
+      if (form.matches("form[data-keep-typing]:not([data-step-form])")) { state.leaving = true; }
+      /* Replying to or resolving a comment from a step page leaves the page: save the step first. */
+      if (!form.hasAttribute("data-leaves-step") || state.leaving) { return; }
+      if (!state.dirty && !state.busy) { state.leaving = true; return; }
+      event.preventDefault();
+      var send = function () { state.leaving = true; form.submit(); };
+      if (state.hold) { askBeforeSending(send); return; }
+      saveAll().then(function () { if (!state.dirty) { send(); } else { askBeforeSending(send); } });
     });
+  }
+
+  function askBeforeSending(send) {
+    var why = state.hold
+      ? "Someone else saved this plan meanwhile, so your text on this step was not saved."
+      : "Your changes on this step could not be saved: " + (state.lastError || "the server did not take them.");
+    if (window.confirm(why + "\n\nSend the comment anyway and lose them? Choose Cancel to stay and press Save.")) { send(); }
   }
 
   /* Back to this page from the browser's cache: it is not leaving any more. */
@@ -355,50 +370,6 @@
       if (pending) { return; }
       pending = true;
       window.requestAnimationFrame(function () { pending = false; markScrollableTables(); });
-    });
-  });
-})();
-
-/* Replying to or resolving a review comment from a step page leaves the page: save the step's
-   unsaved typing first (through the autosave address), so nothing typed is lost. */
-(function () {
-  "use strict";
-
-  function serialise(form) {
-    var data = new FormData(form);
-    data.delete("csrf_token");
-    return new URLSearchParams(data).toString();
-  }
-
-  document.addEventListener("DOMContentLoaded", function () {
-    var initial = document.querySelector("[data-step-form]");
-    if (!initial || !initial.dataset.autosaveUrl) { return; }
-    var saved = serialise(initial);
-    document.addEventListener("submit", function (event) {
-      var leaving = event.target;
-      if (!leaving.hasAttribute || !leaving.hasAttribute("data-leaves-step")) { return; }
-      var step = document.querySelector("[data-step-form]");
-      if (!step || serialise(step) === saved) { return; }
-      event.preventDefault();
-      var data = new FormData(step);
-      data.delete("action");
-      fetch(step.dataset.autosaveUrl, {
-        method: "POST", body: data, credentials: "same-origin", headers: { "X-Requested-With": "fetch" }
-      }).then(function (response) {
-        return response.json().then(function (body) { return { ok: response.ok, body: body }; });
-      }).then(function (result) {
-        if (!result.ok || !result.body.saved) { throw new Error("not saved"); }
-        Object.keys(result.body.hidden || {}).forEach(function (name) {
-          var field = step.querySelector('[name="' + name + '"]');
-          if (field) { field.value = result.body.hidden[name]; }
-        });
-        saved = serialise(step);
-        leaving.submit();
-      }).catch(function () {
-        if (window.confirm("Your changes on this step could not be saved. Send the comment anyway and lose them?")) {
-          leaving.submit();
-        }
-      });
     });
   });
 })();
