@@ -24,6 +24,25 @@ class _QuietHandler(WSGIRequestHandler):
         pass
 
 
+def _closed_before_sending(app):
+    """Read each response into memory and close it before the server writes it.
+
+    Werkzeug's development server skips closing a response when the browser resets the connection
+    while it drains the request (a favicon request cancelled by a navigation): the open static file
+    then surfaces later as a ResourceWarning in an unrelated test. The app streams nothing.
+    """
+
+    def serve(environ, start_response):
+        iterable = app(environ, start_response)
+        try:
+            return [b"".join(iterable)]
+        finally:
+            if hasattr(iterable, "close"):
+                iterable.close()
+
+    return serve
+
+
 class LiveServer:
     """One app and its database, served on a free port of the loopback interface until stop()."""
 
@@ -35,7 +54,9 @@ class LiveServer:
             WTF_CSRF_ENABLED=True,
             **settings,
         )
-        self._server = make_server("127.0.0.1", 0, self.app, threaded=True, request_handler=_QuietHandler)
+        self._server = make_server(
+            "127.0.0.1", 0, _closed_before_sending(self.app), threaded=True, request_handler=_QuietHandler
+        )
         self.url = f"http://127.0.0.1:{self._server.server_port}"
         self._thread = threading.Thread(target=self._server.serve_forever, name="live-server", daemon=True)
 
