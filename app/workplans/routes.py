@@ -259,22 +259,29 @@ def _render_step(
             "workplans/step.html",
             unsaved=unsaved,
             added=added,
-            workplan=workplan,
-            step=step,
             form=form,
-            steps=STEPS,
-            progress=progress(workplan),
-            previous=previous_step(step),
             next=next_step(step),
             guidance=[rec for rec in ctx.recommendations if step.key in rec.steps],
             flat_errors=flat_errors(form, entry_names(form, lookups)),
             problem=problem,
             conflict=conflict,
             lookups=lookups,
-            **step_review_context(workplan, current_user, step.key),
+            **_step_frame(workplan, step),
         ),
         status,
     )
+
+
+def _step_frame(workplan, step) -> dict:
+    """What every step page shows around its form: the step menu, progress and the review comments."""
+    return {
+        "workplan": workplan,
+        "step": step,
+        "steps": STEPS,
+        "progress": progress(workplan),
+        "previous": previous_step(step),
+        **step_review_context(workplan, current_user, step.key),
+    }
 
 
 def _lookups(workplan, ctx: StepContext) -> dict:
@@ -303,15 +310,10 @@ def _render_check(workplan, step, note: str = "", problem: str | None = None, st
     return (
         render_template(
             "workplans/check.html",
-            workplan=workplan,
-            step=step,
-            steps=STEPS,
-            progress=progress(workplan),
-            previous=previous_step(step),
             readiness=check_readiness(workplan),
             note=note,
             problem=problem,
-            **step_review_context(workplan, current_user, step.key),
+            **_step_frame(workplan, step),
         ),
         status,
     )
