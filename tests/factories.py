@@ -3,6 +3,7 @@
 from app.auth.models import Role, User
 from app.auth.services import countries_by_code, create_user
 from app.extensions import db
+from app.review.models import Comment
 from app.workplans.models import Workplan
 
 PASSWORD = "correct horse battery staple"
@@ -26,3 +27,12 @@ def make_workplan(country_code: str, title: str = "Workplan 2026–2027", **valu
     db.session.add(workplan)
     db.session.flush()
     return workplan
+
+
+def make_comment(workplan: Workplan, author: User, body: str, section: str = "summary", **values) -> Comment:
+    """Add a comment on a section of the plan, stored as HQ or an officer would leave it."""
+    comment = Comment(
+        workplan_id=workplan.id, author_id=author.id, anchor_type="section", section=section, body=body, **values
+    )
+    db.session.add(comment)
+    return comment

@@ -7,6 +7,7 @@ from app.extensions import db
 from app.review.models import Comment
 from app.review.workflow import submit_workplan
 from app.workplans.models import WorkplanStatus
+from tests import factories
 
 
 def html_for(workplan, revision=None):
@@ -41,16 +42,7 @@ def test_the_review_log_prints_threads_with_resolution(small_plan, pk_officer, h
     )
     blocking.resolved_at = datetime(2026, 2, 5, tzinfo=UTC)
     blocking.resolved_by_id = hq_user.id
-    db.session.add(
-        Comment(
-            workplan_id=small_plan.id,
-            author_id=hq_user.id,
-            anchor_type="section",
-            section="summary",
-            body="Shorten the summary.",
-            created_at=datetime(2026, 2, 6, tzinfo=UTC),
-        )
-    )
+    factories.make_comment(small_plan, hq_user, "Shorten the summary.", created_at=datetime(2026, 2, 6, tzinfo=UTC))
     db.session.commit()
 
     html = html_for(small_plan)

@@ -4,7 +4,7 @@ import pytest
 from sqlalchemy import select
 
 from app.extensions import db
-from app.review.models import AuditEvent, Comment
+from app.review.models import AuditEvent
 from tests import factories
 from tests.export.pdf import bookmarks, contents_entries, page_texts, reader, squash
 from tests.pages import form_values
@@ -16,16 +16,7 @@ def plans(small_plan, hq_user):
     older = factories.make_workplan("PK", "Pakistan plan 2024–2025")
     older.period_start, older.period_end = 2024, 2025
     iraq = factories.make_workplan("IQ", "Iraq plan 2026–2027")
-    db.session.add(
-        Comment(
-            workplan_id=small_plan.id,
-            author_id=hq_user.id,
-            anchor_type="section",
-            section="summary",
-            body="Blocking point.",
-            is_blocking=True,
-        )
-    )
+    factories.make_comment(small_plan, hq_user, "Blocking point.", is_blocking=True)
     db.session.commit()
     return {"pk": small_plan, "pk_old": older, "iq": iraq}
 

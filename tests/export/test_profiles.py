@@ -5,8 +5,8 @@ import pytest
 from app.export.profiles import PROFILES, WITHHELD, apply_profile
 from app.export.services import gather_print_inputs, parse_export_options, render_plan_html
 from app.extensions import db
-from app.review.models import Comment
 from app.review.snapshots import snapshot_workplan
+from tests import factories
 from tests.export.pdf import page_texts, squash
 
 # The printed result does not depend on the database backend: SQLite only.
@@ -23,15 +23,7 @@ def html_for(workplan, profile, annexes="1"):
 def flagged_plan(small_plan, hq_user):
     small_plan.context_gaps = "Shelter contacts: +92 300 0000000"
     small_plan.sensitive_fields = ["context_gaps"]
-    db.session.add(
-        Comment(
-            workplan_id=small_plan.id,
-            author_id=hq_user.id,
-            anchor_type="section",
-            section="context",
-            body="Check the shelter list.",
-        )
-    )
+    factories.make_comment(small_plan, hq_user, "Check the shelter list.", section="context")
     db.session.commit()
     return small_plan
 

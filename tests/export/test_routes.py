@@ -8,7 +8,7 @@ from sqlalchemy import select
 from app.export import services
 from app.export.profiles import PROFILES
 from app.extensions import db
-from app.review.models import AuditEvent, Comment
+from app.review.models import AuditEvent
 from app.review.workflow import submit_workplan
 from tests import factories
 from tests.export.pdf import page_texts
@@ -123,15 +123,7 @@ def test_a_new_comment_renders_the_review_log_again(small_plan, pk_officer, hq_u
     client = sign_in(pk_officer)
     url = f"/workplans/{small_plan.id}/export.pdf"
     client.get(url)
-    db.session.add(
-        Comment(
-            workplan_id=small_plan.id,
-            author_id=hq_user.id,
-            anchor_type="section",
-            section="summary",
-            body="Say more about the referral mechanism.",
-        )
-    )
+    factories.make_comment(small_plan, hq_user, "Say more about the referral mechanism.")
     db.session.commit()
     response = client.get(url)
     assert len(renders) == 2
