@@ -10,6 +10,7 @@ from app.auth.services import countries_by_code, create_user
 from app.catalogue.models import Country, Objective, Partner, Recommendation
 from app.catalogue.seeding import SEEDS_DIR
 from app.extensions import db
+from app.plan_sections import NARRATIVE_FIELDS
 from app.workplans.models import (
     Activity,
     ActivityQuarter,
@@ -22,7 +23,6 @@ from app.workplans.models import (
     Workplan,
     WorkplanObjective,
 )
-from app.workplans.services import NARRATIVE_FIELDS
 from app.workplans.step_data import INDICATOR_FIELDS
 
 MARKERS = {"gender": "is_gender_sensitive", "human_rights": "is_human_rights_based", "children": "is_child_sensitive"}

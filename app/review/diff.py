@@ -4,71 +4,8 @@ import difflib
 import re
 from dataclasses import dataclass, field
 
-NARRATIVE_SECTIONS = (
-    ("basics", "Summary", ("summary",)),
-    ("context", "Context and needs", ("context_situation", "context_legal", "context_gaps", "priorities")),
-    ("theory", "Theory of change", ("toc_if", "toc_and_if", "toc_then", "toc_because")),
-    ("partnerships", "Partnerships and ownership", ("partnerships", "ownership")),
-    ("mel", "Monitoring, evaluation and learning", ("mel", "reporting_calendar")),
-    ("sustainability", "Sustainability and exit", ("sustainability",)),
-)
-FIELD_LABELS = {
-    "summary": "Summary",
-    "context_situation": "TIP/SOM situation",
-    "context_legal": "Legal and policy framework",
-    "context_gaps": "Gaps and needs findings",
-    "priorities": "Priorities",
-    "toc_if": "IF",
-    "toc_and_if": "AND IF",
-    "toc_then": "THEN",
-    "toc_because": "BECAUSE",
-    "partnerships": "Partnerships and coordination",
-    "ownership": "Ownership and local buy-in",
-    "mel": "Monitoring, evaluation and learning",
-    "reporting_calendar": "Reporting calendar",
-    "sustainability": "Sustainability and exit strategy",
-    "title": "Title",
-    "period": "Period",
-    "rationale": "Rationale",
-    "outcome": "Outcome",
-    "priority": "Rank",
-    "statement": "Statement",
-    "carried_on_by": "Carried on by",
-    "description": "Description",
-    "baseline_value": "Baseline value",
-    "baseline_year": "Baseline year",
-    "target_value": "Target value",
-    "target_year": "Target year",
-    "source_of_verification": "Source of verification",
-    "assumptions": "Assumptions",
-    "lead_agency": "Lead agency",
-    "partners": "Partners",
-    "location": "Location",
-    "quarters": "Quarters",
-    "budget_eur": "Budget (EUR)",
-    "markers": "Markers",
-    "capacity_building": "Capacity building",
-    "follow_up": "Follow-up",
-    "lessons": "Lessons",
-    "likelihood": "Likelihood",
-    "impact": "Impact",
-    "mitigation": "Mitigation",
-    "owner": "Owner",
-    "how_applied": "How it is applied",
-}
-# The order of the printed plan (domain.md).
-SECTION_ORDER = [
-    "basics",
-    "context",
-    "theory",
-    "lessons",
-    "objectives",
-    "activities",
-    "risks",
-    "partnerships",
-    "mel",
-    "sustainability",
-]
+from app.plan_sections import ITEM_KINDS, SECTIONS, SNAPSHOT_GROUPS, TEXT, Field, item_section, plan_field
+
 TOKEN = re.compile(r"\s+|[^\s]+")
 
 
@@ -153,36 +90,42 @@ def word_diff(old: str, new: str) -> list[Segment]:
     return segments
 
 
-def _text_changes(old: dict, new: dict, names) -> list[TextChange]:
+def _text_changes(old: dict, new: dict, fields: list[Field]) -> list[TextChange]:
     changes = []
-    for name in names:
-        before, after = old.get(name) or "", new.get(name) or ""
+    for spec in fields:
+        before, after = old.get(spec.name) or "", new.get(spec.name) or ""
         if before != after:
-            changes.append(TextChange(name, FIELD_LABELS[name], before, after, word_diff(before, after)))
+            changes.append(TextChange(spec.name, spec.label, before, after, word_diff(before, after)))
     return changes
 
 
-def _field_changes(old: dict, new: dict, names) -> list[FieldChange]:
-    return [FieldChange(n, FIELD_LABELS.get(n, n), old.get(n), new.get(n)) for n in names if old.get(n) != new.get(n)]
+def _field_changes(old: dict, new: dict, fields: dict[str, str]) -> list[FieldChange]:
+    return [
+        FieldChange(key, label, old.get(key), new.get(key))
+        for key, label in fields.items()
+        if old.get(key) != new.get(key)
+    ]
 
 
 def _compare_items(
-    kind: str, old_items: list[dict], new_items: list[dict], key: str, fields, label
+    kind: str, old_items: list[dict], new_items: list[dict], key: str, fields: dict[str, str], label, whole: bool = True
 ) -> list[ItemChange]:
-    """Match items by key and report the added, removed and changed ones."""
+    """Match items by key and report the changed ones, and the added and removed ones when whole."""
     before = {item[key]: item for item in old_items}
     after = {item[key]: item for item in new_items}
     changes = []
     for item_key, item in after.items():
         if item_key not in before:
-            changes.append(ItemChange(kind, label(item), "added", item.get("id")))
+            if whole:
+                changes.append(ItemChange(kind, label(item), "added", item.get("id")))
         else:
             fields_changed = _field_changes(before[item_key], item, fields)
             if fields_changed:
                 changes.append(ItemChange(kind, label(item), "changed", item.get("id"), fields_changed))
-    for item_key, item in before.items():
-        if item_key not in after:
-            changes.append(ItemChange(kind, label(item), "removed", item.get("id")))
+    if whole:
+        for item_key, item in before.items():
+            if item_key not in after:
+                changes.append(ItemChange(kind, label(item), "removed", item.get("id")))
     return changes
 
 
@@ -199,114 +142,63 @@ def _outputs(snapshot: dict) -> list[dict]:
     ]
 
 
-def diff_snapshots(old: dict, new: dict) -> list[SectionDiff]:
-    """Return every section of the plan with what changed between two snapshots."""
-    sections = []
-    basics = SectionDiff("basics", "Basics")
-    basics.items += _compare_items(
-        "plan",
-        [{"id": 0, "title": old["title"], "period": f"{old['period_start']}–{old['period_end']}"}],
-        [{"id": 0, "title": new["title"], "period": f"{new['period_start']}–{new['period_end']}"}],
-        "id",
-        ("title", "period"),
-        lambda item: "basics",
-    )
-    for key, title, names in NARRATIVE_SECTIONS:
-        section = basics if key == "basics" else SectionDiff(key, title)
-        section.texts += _text_changes(old["narratives"], new["narratives"], names)
-        sections.append(section)
+def _cover(snapshot: dict) -> list[dict]:
+    return [{"id": 0, "title": snapshot["title"], "period": f"{snapshot['period_start']}–{snapshot['period_end']}"}]
 
-    sections.append(
-        SectionDiff(
-            "lessons",
-            "Lessons applied",
-            items=_compare_items(
-                "lesson",
-                old["lessons"],
-                new["lessons"],
-                "code",
-                ("how_applied",),
-                lambda lesson: _short(lesson["label"]),
-            ),
-        )
-    )
-    sections.append(
-        SectionDiff(
-            "objectives",
-            "Objectives and results",
-            items=(
-                _compare_items(
-                    "objective",
-                    old["objectives"],
-                    new["objectives"],
-                    "code",
-                    ("priority", "rationale", "outcome"),
-                    lambda o: f"{o['number']} ({o['title']})",
-                )
-                + _compare_items(
-                    "output",
-                    _outputs(old),
-                    _outputs(new),
-                    "id",
-                    ("statement", "lessons", "carried_on_by"),
-                    lambda o: f"{o['number']} {_short(o['statement'])}",
-                )
-                + _compare_items(
-                    "indicator",
-                    [i for o in _outputs(old) for i in o["indicators"]],
-                    [i for o in _outputs(new) for i in o["indicators"]],
-                    "id",
-                    (
-                        "description",
-                        "baseline_value",
-                        "baseline_year",
-                        "target_value",
-                        "target_year",
-                        "source_of_verification",
-                        "assumptions",
-                    ),
-                    lambda i: _short(i["description"]),
-                )
-            ),
-        )
-    )
-    sections.append(
-        SectionDiff(
-            "activities",
-            "Activities",
-            items=_compare_items(
-                "activity",
-                [a for o in _outputs(old) for a in o["activities"]],
-                [a for o in _outputs(new) for a in o["activities"]],
+
+# How to find each kind of item in a snapshot: the items, the key that matches them across
+# revisions, and how a change names them.
+ITEMS_IN_SNAPSHOT = {
+    "lesson": (lambda s: s["lessons"], "code", lambda lesson: _short(lesson["label"])),
+    "objective": (lambda s: s["objectives"], "code", lambda o: f"{o['number']} ({o['title']})"),
+    "output": (_outputs, "id", lambda o: f"{o['number']} {_short(o['statement'])}"),
+    "indicator": (
+        lambda s: [i for o in _outputs(s) for i in o["indicators"]],
+        "id",
+        lambda i: _short(i["description"]),
+    ),
+    "activity": (lambda s: [a for o in _outputs(s) for a in o["activities"]], "id", lambda a: _short(a["description"])),
+    "risk": (lambda s: s["risks"], "id", lambda r: _short(r["description"])),
+}
+
+
+def _compared_fields(kind: str, names: tuple[str, ...], match_key: str) -> dict[str, str]:
+    """The snapshot keys of an item's fields with their labels; fields kept under one key are compared as one."""
+    fields = {}
+    for spec in ITEM_KINDS[kind].fields:
+        if spec.name in names and spec.key != match_key:
+            fields.setdefault(spec.key, SNAPSHOT_GROUPS.get(spec.key, spec.label))
+    return fields
+
+
+def diff_snapshots(old: dict, new: dict) -> list[SectionDiff]:
+    """Return every section of the plan that holds content, in print order, with what changed between two snapshots."""
+    sections = []
+    for section in SECTIONS:
+        if not section.fields and not section.items:
+            continue
+        diff = SectionDiff(section.key, section.title)
+        if section.key == "cover":
+            diff.items += _compare_items(
+                "plan",
+                _cover(old),
+                _cover(new),
                 "id",
-                (
-                    "description",
-                    "lead_agency",
-                    "partners",
-                    "location",
-                    "quarters",
-                    "budget_eur",
-                    "markers",
-                    "capacity_building",
-                    "follow_up",
-                    "lessons",
-                ),
-                lambda a: _short(a["description"]),
-            ),
-        )
-    )
-    sections.append(
-        SectionDiff(
-            "risks",
-            "Risks",
-            items=_compare_items(
-                "risk",
-                old["risks"],
-                new["risks"],
-                "id",
-                ("description", "likelihood", "impact", "mitigation", "owner"),
-                lambda r: _short(r["description"]),
-            ),
-        )
-    )
-    return sorted(sections, key=lambda section: SECTION_ORDER.index(section.key))
+                {"title": plan_field("title").label, "period": "Period"},
+                lambda item: "details",
+            )
+        texts = [spec for spec in section.fields if spec.kind == TEXT]
+        diff.texts += _text_changes(old["narratives"], new["narratives"], texts)
+        for kind, names in section.items:
+            items, match_key, label = ITEMS_IN_SNAPSHOT[kind]
+            diff.items += _compare_items(
+                kind,
+                items(old),
+                items(new),
+                match_key,
+                _compared_fields(kind, names, match_key),
+                label,
+                whole=item_section(kind) == section.key,
+            )
+        sections.append(diff)
+    return sections

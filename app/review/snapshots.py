@@ -1,7 +1,7 @@
 """Immutable, schema-versioned snapshots of a whole workplan, taken at each submission."""
 
+from app.plan_sections import NARRATIVE_FIELDS
 from app.workplans.models import Workplan
-from app.workplans.services import NARRATIVE_FIELDS
 from app.workplans.step_data import INDICATOR_FIELDS, RISK_FIELDS
 
 SCHEMA_VERSION = 1

@@ -14,6 +14,7 @@ from wtforms import (
 from wtforms.validators import NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from app.plan_sections import LINE, Field, item_field, plan_field
 from app.workplans.fields import MoneyField, NeededToContinue, RowList, at_most, finite_amount, line, narrative
 
 # The most rows one list of a step takes, generous for real plans (about 6 objectives, a handful of
@@ -30,6 +31,31 @@ ROW_CAPS = {
 }
 
 YEAR_RANGE = NumberRange(min=2000, max=2100, message="Enter a year between 2000 and 2100.")
+
+
+def text_from(spec: Field, needed: bool | None = None):
+    """A text field labelled and explained as the plan's sections say (app/plan_sections.py)."""
+    needed = spec.needed if needed is None else needed
+    if spec.kind == LINE:
+        return line(spec.label, spec.hint, needed=needed)
+    if spec.max_length:
+        return narrative(spec.label, spec.hint, needed=needed, max_length=spec.max_length)
+    return narrative(spec.label, spec.hint, needed=needed)
+
+
+def plan_text(name: str):
+    """A text of the plan itself."""
+    return text_from(plan_field(name))
+
+
+def item_text(kind: str, name: str, needed: bool | None = None):
+    """A text of a repeated item (an output, a risk …)."""
+    return text_from(item_field(kind, name), needed)
+
+
+def label_of(kind: str, name: str) -> str:
+    """The label of an item's field."""
+    return item_field(kind, name).label
 
 
 class CheckboxListField(SelectMultipleField):
@@ -63,10 +89,10 @@ def sensitive_field():
 class NewWorkplanForm(FlaskForm):
     """Country, title and period of a new plan, and whether to start from an existing one."""
 
-    country_id = SelectField("Country", coerce=int, validators=[NeededToContinue()])
-    title = line("Title", "For example: GLO.ACT Pakistan country workplan 2026–2027.", needed=True)
-    period_start = year("First year", needed=True)
-    period_end = year("Last year", needed=True)
+    country_id = SelectField(plan_field("country_id").label, coerce=int, validators=[NeededToContinue()])
+    title = line(plan_field("title").label, "For example: GLO.ACT Pakistan country workplan 2026–2027.", needed=True)
+    period_start = year(plan_field("period_start").label, needed=True)
+    period_end = year(plan_field("period_end").label, needed=True)
     source_workplan_id = SelectField(
         "Start from",
         coerce=int,
@@ -90,15 +116,11 @@ class BasicsForm(StepForm):
 
     sensitive = sensitive_field()
 
-    country_id = SelectField("Country", coerce=int, description="Only the countries you serve are listed.")
-    title = line("Title", needed=True)
-    period_start = year("First year", needed=True)
-    period_end = year("Last year", needed=True)
-    summary = narrative(
-        "Summary",
-        "About ten lines: what the plan wants to change, for whom, with whom, and how it builds on what exists.",
-        needed=True,
-    )
+    country_id = SelectField(plan_field("country_id").label, coerce=int, description=plan_field("country_id").hint)
+    title = plan_text("title")
+    period_start = year(plan_field("period_start").label, needed=True)
+    period_end = year(plan_field("period_end").label, needed=True)
+    summary = plan_text("summary")
 
     def validate_period_end(self, field):
         _check_period(self.period_start.data, field.data)
@@ -109,34 +131,18 @@ class ContextForm(StepForm):
 
     sensitive = sensitive_field()
 
-    context_situation = narrative(
-        "Trafficking and smuggling situation",
-        "Main forms of trafficking in persons and smuggling of migrants, routes, who is affected.",
-        needed=True,
-    )
-    context_legal = narrative(
-        "Legal and policy framework",
-        "National laws, strategies and action plans; ratification of the UNTOC protocols; gaps against them.",
-        needed=True,
-    )
-    context_gaps = narrative(
-        "Gaps and needs assessment findings",
-        "What the gaps-and-needs assessment found; name its source and date.",
-        needed=True,
-    )
-    priorities = narrative("Priorities", "The few things this plan must achieve first, and why.", needed=True)
+    context_situation = plan_text("context_situation")
+    context_legal = plan_text("context_legal")
+    context_gaps = plan_text("context_gaps")
+    priorities = plan_text("priorities")
 
 
 class LessonEntryForm(Form):
     """One recommendation of the catalogue: picked or not, and how it is applied."""
 
     recommendation_id = HiddenField()
-    picked = BooleanField("Apply this lesson")
-    how_applied = narrative(
-        "How we apply it",
-        "One or two sentences: what the plan does differently because of this lesson.",
-        max_length=2000,
-    )
+    picked = BooleanField(label_of("lesson", "recommendation_id"))
+    how_applied = item_text("lesson", "how_applied", needed=False)
 
     def validate_how_applied(self, field):
         # A plain Save keeps a ticked lesson without its line; moving on asks for it.
@@ -154,11 +160,13 @@ class ObjectiveEntryForm(Form):
     """One of the six objectives: picked or not, its rank and rationale."""
 
     objective_id = HiddenField()
-    picked = BooleanField("Include this objective")
+    picked = BooleanField(label_of("objective", "objective_id"))
     priority = IntegerField(
-        "Rank", validators=[Optional(), NumberRange(min=1, max=6, message="Rank from 1 (highest) to 6.")]
+        label_of("objective", "priority"),
+        validators=[Optional(), NumberRange(min=1, max=6, message="Rank from 1 (highest) to 6.")],
+        description=item_field("objective", "priority").hint,
     )
-    rationale = narrative("Why this objective", "What need from the context step it answers.", max_length=4000)
+    rationale = item_text("objective", "rationale", needed=False)
 
     def validate_rationale(self, field):
         if self.picked.data and not (field.data or "").strip() and _strict():
@@ -183,26 +191,22 @@ class IndicatorForm(Form):
     """How an output is measured."""
 
     id = HiddenField()
-    description = narrative(
-        "Indicator", "What is counted or observed, e.g. number of prosecutors trained.", needed=True, max_length=2000
-    )
-    baseline_value = line("Baseline value", needed=True)
-    baseline_year = year("Baseline year", needed=True)
-    target_value = line("Target value", needed=True)
-    target_year = year("Target year", needed=True)
-    source_of_verification = narrative(
-        "Source of verification", "Where the evidence comes from.", needed=True, max_length=2000
-    )
-    assumptions = narrative("Assumptions", "What must hold for the target to be reached.", max_length=2000)
+    description = item_text("indicator", "description")
+    baseline_value = item_text("indicator", "baseline_value")
+    baseline_year = year(label_of("indicator", "baseline_year"), needed=True)
+    target_value = item_text("indicator", "target_value")
+    target_year = year(label_of("indicator", "target_year"), needed=True)
+    source_of_verification = item_text("indicator", "source_of_verification")
+    assumptions = item_text("indicator", "assumptions")
 
 
 class OutputForm(Form):
     """An output and its indicators."""
 
     id = HiddenField()
-    statement = narrative("Output", "A deliverable the project is accountable for.", needed=True, max_length=2000)
+    statement = item_text("output", "statement")
     lesson_ids = CheckboxListField(
-        "Lessons this output applies",
+        label_of("output", "lessons"),
         coerce=int,
         validate_choice=False,
         validators=[at_most(ROW_CAPS["lessons"], "lessons")],
@@ -214,7 +218,7 @@ class ObjectiveResultsForm(Form):
     """The outcome and outputs of one chosen objective."""
 
     workplan_objective_id = HiddenField()
-    outcome = narrative("Outcome", "The change expected by the end of the period.", needed=True, max_length=4000)
+    outcome = item_text("objective", "outcome")
     outputs = RowList(FormField(OutputForm), cap=ROW_CAPS["outputs"], noun="outputs per objective")
 
 
@@ -228,10 +232,10 @@ class ActivityForm(Form):
     """An activity: what, who, where, when, how much."""
 
     id = HiddenField()
-    description = narrative("Activity", needed=True, max_length=4000)
-    lead_agency = SelectField("Lead agency", validators=[NeededToContinue()], default="")
+    description = item_text("activity", "description")
+    lead_agency = SelectField(label_of("activity", "lead_agency"), validators=[NeededToContinue()], default="")
     partner_ids = CheckboxListField(
-        "National and other partners",
+        label_of("activity", "partners"),
         coerce=int,
         validate_choice=False,
         validators=[at_most(ROW_CAPS["partners"], "partners")],
@@ -240,10 +244,12 @@ class ActivityForm(Form):
         "Propose a partner not in the list", "An administrator confirms it; it is linked to this activity at once."
     )
     new_partner_type = SelectField("Type of the proposed partner", default="")
-    location = line("Location", needed=True)
-    quarters = CheckboxListField("Quarters", validators=[NeededToContinue("Tick at least one quarter.")])
+    location = item_text("activity", "location")
+    quarters = CheckboxListField(
+        label_of("activity", "quarters"), validators=[NeededToContinue("Tick at least one quarter.")]
+    )
     budget_eur = MoneyField(
-        "Budget (EUR)",
+        label_of("activity", "budget_eur"),
         places=2,
         validators=[
             NeededToContinue(),
@@ -252,17 +258,13 @@ class ActivityForm(Form):
             NumberRange(min=0, max=100_000_000, message="Enter an amount from 0 to 100,000,000."),
         ],
     )
-    is_gender_sensitive = BooleanField("Gender-sensitive")
-    is_human_rights_based = BooleanField("Human rights-based")
-    is_child_sensitive = BooleanField("Child- and age-sensitive")
-    is_capacity_building = BooleanField("Capacity building (training, mentoring, study visits)")
-    follow_up = narrative(
-        "Follow-up after capacity building",
-        "How participants stay connected (e.g. a moderated group, refreshers) and how counterparts commit for at least two years.",
-        max_length=2000,
-    )
+    is_gender_sensitive = BooleanField(label_of("activity", "is_gender_sensitive"))
+    is_human_rights_based = BooleanField(label_of("activity", "is_human_rights_based"))
+    is_child_sensitive = BooleanField(label_of("activity", "is_child_sensitive"))
+    is_capacity_building = BooleanField(label_of("activity", "is_capacity_building"))
+    follow_up = item_text("activity", "follow_up")
     lesson_ids = CheckboxListField(
-        "Lessons this activity applies",
+        label_of("activity", "lessons"),
         coerce=int,
         validate_choice=False,
         validators=[at_most(ROW_CAPS["lessons"], "lessons")],
@@ -290,11 +292,11 @@ class RiskForm(Form):
     """A risk and its mitigation."""
 
     id = HiddenField()
-    description = narrative("Risk", needed=True, max_length=2000)
-    likelihood = SelectField("Likelihood", validators=[NeededToContinue()], default="")
-    impact = SelectField("Impact", validators=[NeededToContinue()], default="")
-    mitigation = narrative("Mitigation", needed=True, max_length=2000)
-    owner = line("Owner", "Who watches this risk and acts on it.", needed=True)
+    description = item_text("risk", "description")
+    likelihood = SelectField(label_of("risk", "likelihood"), validators=[NeededToContinue()], default="")
+    impact = SelectField(label_of("risk", "impact"), validators=[NeededToContinue()], default="")
+    mitigation = item_text("risk", "mitigation")
+    owner = item_text("risk", "owner")
 
 
 class RisksForm(StepForm):
@@ -308,12 +310,8 @@ class PartnershipsForm(StepForm):
 
     sensitive = sensitive_field()
 
-    partnerships = narrative(
-        "Partnerships and coordination",
-        "Who is engaged — national, regional and international partners and civil society — and how you coordinate.",
-        needed=True,
-    )
-    ownership = narrative("Ownership and local buy-in", "How national counterparts own the plan.", needed=True)
+    partnerships = plan_text("partnerships")
+    ownership = plan_text("ownership")
 
 
 class MelForm(StepForm):
@@ -321,21 +319,15 @@ class MelForm(StepForm):
 
     sensitive = sensitive_field()
 
-    mel = narrative(
-        "Monitoring, evaluation and learning",
-        "How progress is tracked against the indicators, and how feedback changes the plan.",
-        needed=True,
-    )
-    reporting_calendar = narrative("Reporting calendar", "Which reports, to whom, when.", needed=True)
+    mel = plan_text("mel")
+    reporting_calendar = plan_text("reporting_calendar")
 
 
 class OutputSustainabilityForm(Form):
     """Who carries one output on after the project."""
 
     output_id = HiddenField()
-    carried_on_by = narrative(
-        "Who carries it on", "The institution that continues this after GLO.ACT, and how.", needed=True, max_length=2000
-    )
+    carried_on_by = item_text("output", "carried_on_by")
 
 
 class SustainabilityForm(StepForm):
@@ -343,7 +335,7 @@ class SustainabilityForm(StepForm):
 
     sensitive = sensitive_field()
 
-    sustainability = narrative("Sustainability and exit strategy", needed=True)
+    sustainability = plan_text("sustainability")
     outputs = RowList(FormField(OutputSustainabilityForm), cap=ROW_CAPS["plan_outputs"], noun="outputs")
 
 
@@ -352,7 +344,7 @@ class TheoryForm(StepForm):
 
     sensitive = sensitive_field()
 
-    toc_if = narrative("IF …", "The outputs the plan delivers.", needed=True, max_length=4000)
-    toc_and_if = narrative("AND IF …", "The conditions and assumptions that must hold.", needed=True, max_length=4000)
-    toc_then = narrative("THEN …", "The outcomes that follow.", needed=True, max_length=4000)
-    toc_because = narrative("BECAUSE …", "Why you expect this: evidence and lessons.", needed=True, max_length=4000)
+    toc_if = plan_text("toc_if")
+    toc_and_if = plan_text("toc_and_if")
+    toc_then = plan_text("toc_then")
+    toc_because = plan_text("toc_because")

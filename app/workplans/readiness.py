@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from app.catalogue.models import PartnerType
+from app.plan_sections import ITEM_KINDS, TEXT, item_field_names, plan_field, readiness_phrase, step_fields
 from app.workplans.models import Workplan
 from app.workplans.step_data import risk_complete
 
@@ -118,29 +119,12 @@ def _output_indexes(workplan) -> dict[int, int]:
     return {id(output): index for index, output in enumerate(workplan.outputs)}
 
 
-NARRATIVES = (
-    ("summary", "summary", "basics"),
-    ("context_situation", "TIP/SOM situation", "context"),
-    ("context_legal", "legal and policy framework", "context"),
-    ("context_gaps", "gaps and needs findings", "context"),
-    ("priorities", "priorities", "context"),
-    ("partnerships", "partnerships and coordination", "partnerships"),
-    ("ownership", "ownership and local buy-in", "partnerships"),
-    ("mel", "monitoring, evaluation and learning", "mel"),
-    ("reporting_calendar", "reporting calendar", "mel"),
-    ("sustainability", "sustainability and exit strategy", "sustainability"),
-    ("toc_if", "theory of change: IF", "theory"),
-    ("toc_and_if", "theory of change: AND IF", "theory"),
-    ("toc_then", "theory of change: THEN", "theory"),
-    ("toc_because", "theory of change: BECAUSE", "theory"),
-)
-
-
 def _narrative_rule(step: str, label: str) -> Rule:
     def problems(workplan: Workplan):
-        for name, title, where in NARRATIVES:
-            if where == step and _blank(getattr(workplan, name)):
-                yield Problem(f"Write the {title}.", name)
+        for name in step_fields(step):
+            field = plan_field(name)
+            if field.kind == TEXT and field.needed and _blank(getattr(workplan, name)):
+                yield Problem(f"Write {readiness_phrase(field)}.", name)
 
     return Rule(f"narrative_{step}", label, RED, step, problems)
 
@@ -169,13 +153,11 @@ def _objective_results(workplan):
             )
 
 
-INDICATOR_PARTS = (
-    ("description", "description"),
-    ("baseline_value", "baseline value"),
-    ("baseline_year", "baseline year"),
-    ("target_value", "target value"),
-    ("target_year", "target year"),
-    ("source_of_verification", "source of verification"),
+# What an indicator must state; assumptions are welcome but optional.
+INDICATOR_PARTS = tuple(
+    (field.name, "description" if field.label == ITEM_KINDS["indicator"].label else field.label.lower())
+    for field in ITEM_KINDS["indicator"].fields
+    if field.needed
 )
 
 
@@ -289,13 +271,7 @@ def _lessons_chosen(workplan):
         yield Problem("Pick the Community of Practice lessons the plan applies.")
 
 
-RISK_PARTS = (
-    ("description", "a description"),
-    ("likelihood", "likelihood"),
-    ("impact", "impact"),
-    ("mitigation", "mitigation"),
-    ("owner", "an owner"),
-)
+RISK_PARTS = item_field_names("risk")
 
 
 def _risks(workplan):
@@ -303,7 +279,7 @@ def _risks(workplan):
         yield Problem("Name at least one risk and its mitigation.")
     for r, risk in enumerate(workplan.risks):
         if not risk_complete(risk):
-            missing = [name for name, _ in RISK_PARTS if _blank(getattr(risk, name))] or ["description"]
+            missing = [name for name in RISK_PARTS if _blank(getattr(risk, name))] or ["description"]
             yield Problem(f"Risk {r + 1} needs likelihood, impact, mitigation and an owner.", f"risks-{r}-{missing[0]}")
 
 

@@ -10,6 +10,7 @@ from app.catalogue.models import Country
 from app.db import utcnow
 from app.errors import NotAllowed, StaleEdit
 from app.extensions import db
+from app.plan_sections import NARRATIVE_FIELDS
 from app.workplans.context import StepContext
 from app.workplans.models import (
     Activity,
@@ -22,23 +23,6 @@ from app.workplans.models import (
     WorkplanObjective,
 )
 from app.workplans.step_data import ACTIVITY_FLAGS, ACTIVITY_TEXT_FIELDS, INDICATOR_FIELDS, RISK_FIELDS
-
-NARRATIVE_FIELDS = (
-    "summary",
-    "context_situation",
-    "context_legal",
-    "context_gaps",
-    "priorities",
-    "toc_if",
-    "toc_and_if",
-    "toc_then",
-    "toc_because",
-    "partnerships",
-    "ownership",
-    "mel",
-    "reporting_calendar",
-    "sustainability",
-)
 
 
 def create_workplan(

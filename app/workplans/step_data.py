@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from app.catalogue.models import Partner, PartnerType
 from app.errors import RefusedChange
 from app.extensions import db
+from app.plan_sections import FLAG, LINE, TEXT, item_field_names, section_fields
 from app.workplans.context import StepContext
 from app.workplans.fields import choices
 from app.workplans.models import (
@@ -24,19 +25,11 @@ from app.workplans.models import (
 )
 
 COMPLETE, PARTIAL, EMPTY = "complete", "partial", "empty"
-THEORY_FIELDS = ("toc_if", "toc_and_if", "toc_then", "toc_because")
-INDICATOR_FIELDS = (
-    "description",
-    "baseline_value",
-    "baseline_year",
-    "target_value",
-    "target_year",
-    "source_of_verification",
-    "assumptions",
-)
-ACTIVITY_TEXT_FIELDS = ("description", "location", "follow_up")
-ACTIVITY_FLAGS = ("is_gender_sensitive", "is_human_rights_based", "is_child_sensitive", "is_capacity_building")
-RISK_FIELDS = ("description", "mitigation", "owner")
+THEORY_FIELDS = section_fields("theory")
+INDICATOR_FIELDS = item_field_names("indicator")
+ACTIVITY_TEXT_FIELDS = item_field_names("activity", TEXT, LINE)
+ACTIVITY_FLAGS = item_field_names("activity", FLAG)
+RISK_FIELDS = item_field_names("risk", TEXT, LINE)
 
 
 def _as_int(value) -> int | None:

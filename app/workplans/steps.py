@@ -1,8 +1,12 @@
-"""The step registry: every drafting step's form, how it loads, saves and counts as complete."""
+"""The step registry: every drafting step's form, how it loads, saves and counts as complete.
+
+Titles, intros and the texts each step edits come from the plan's sections (app/plan_sections.py).
+"""
 
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from app.plan_sections import STEP_PAGES_BY_KEY, section_fields, step_fields
 from app.workplans import forms, step_data
 from app.workplans.context import StepContext
 from app.workplans.models import Workplan
@@ -60,12 +64,11 @@ def _fields_state(*names: str) -> Callable[[Workplan], str]:
     return state
 
 
-def _narrative_step(key: str, title: str, intro: str, form_class, names: tuple[str, ...]) -> Step:
-    return Step(
-        key=key,
-        title=title,
-        intro=intro,
-        form_class=form_class,
+def _narrative_step(key: str, form_class) -> Step:
+    names = step_fields(key)
+    return _step(
+        key,
+        form_class,
         load=step_data.loader_for(names),
         apply=step_data.applier_for(names),
         completeness=_fields_state(*names),
@@ -73,30 +76,26 @@ def _narrative_step(key: str, title: str, intro: str, form_class, names: tuple[s
     )
 
 
+def _step(key: str, form_class, **behaviour) -> Step:
+    """A step with its title and intro from the plan's sections (app/plan_sections.py)."""
+    page = STEP_PAGES_BY_KEY[key]
+    return Step(key=key, title=page.title, intro=page.intro, form_class=form_class, **behaviour)
+
+
 STEPS: list[Step] = [
-    Step(
-        key="basics",
-        title="Basics",
-        intro="Name the plan, its country and its period, and summarise it in about ten lines.",
-        form_class=forms.BasicsForm,
+    _step(
+        "basics",
+        forms.BasicsForm,
         load=step_data.load_basics,
         apply=step_data.apply_basics,
         completeness=_fields_state("title", "summary"),
         prepare=step_data.prepare_basics,
-        sensitive=("summary",),
+        sensitive=section_fields("summary"),
     ),
-    _narrative_step(
-        "context",
-        "Context and needs",
-        "Describe the situation the plan responds to, the legal frame, and what the gaps-and-needs assessment found.",
-        forms.ContextForm,
-        ("context_situation", "context_legal", "context_gaps", "priorities"),
-    ),
-    Step(
-        key="lessons",
-        title="Lessons",
-        intro="Pick the Community of Practice lessons (Vienna, 2019) this plan applies, and say how.",
-        form_class=forms.LessonsForm,
+    _narrative_step("context", forms.ContextForm),
+    _step(
+        "lessons",
+        forms.LessonsForm,
         load=step_data.load_lessons,
         apply=step_data.apply_lessons,
         completeness=step_data.lessons_state,
@@ -104,91 +103,62 @@ STEPS: list[Step] = [
         notice=step_data.lessons_notice,
         body="workplans/steps/_lessons.html",
     ),
-    Step(
-        key="objectives",
-        title="Objectives",
-        intro="Choose among the six GLO.ACT objectives, rank them (1 is the highest priority) and say why.",
-        form_class=forms.ObjectivesForm,
+    _step(
+        "objectives",
+        forms.ObjectivesForm,
         load=step_data.load_objectives,
         apply=step_data.apply_objectives,
         completeness=step_data.objectives_state,
         prepare=step_data.prepare_objectives,
         body="workplans/steps/_objectives.html",
     ),
-    Step(
-        key="results",
-        title="Results",
-        intro="For each objective: the outcome, the outputs, and indicators with baseline, target and source.",
-        form_class=forms.ResultsForm,
+    _step(
+        "results",
+        forms.ResultsForm,
         load=step_data.load_results,
         apply=step_data.apply_results,
         completeness=step_data.results_state,
         prepare=step_data.prepare_results,
         body="workplans/steps/_results.html",
     ),
-    Step(
-        key="activities",
-        title="Activities",
-        intro="For each output: the activities, who leads them, with whom, where, when and at what cost.",
-        form_class=forms.ActivitiesForm,
+    _step(
+        "activities",
+        forms.ActivitiesForm,
         load=step_data.load_activities,
         apply=step_data.apply_activities,
         completeness=step_data.activities_state,
         prepare=step_data.prepare_activities,
         body="workplans/steps/_activities.html",
     ),
-    Step(
-        key="risks",
-        title="Risks",
-        intro="What could stop the plan, how likely and how harmful it is, and what you do about it.",
-        form_class=forms.RisksForm,
+    _step(
+        "risks",
+        forms.RisksForm,
         load=step_data.load_risks,
         apply=step_data.apply_risks,
         completeness=step_data.risks_state,
         prepare=step_data.prepare_risks,
         body="workplans/steps/_risks.html",
     ),
-    _narrative_step(
-        "partnerships",
-        "Partnerships and ownership",
-        "Who is engaged and how national counterparts own the plan.",
-        forms.PartnershipsForm,
-        ("partnerships", "ownership"),
-    ),
-    _narrative_step(
-        "mel",
-        "Monitoring, evaluation and learning",
-        "How you follow progress, learn and adapt.",
-        forms.MelForm,
-        ("mel", "reporting_calendar"),
-    ),
-    Step(
-        key="sustainability",
-        title="Sustainability and exit",
-        intro="How the results last after the project, and who carries each output on.",
-        form_class=forms.SustainabilityForm,
+    _narrative_step("partnerships", forms.PartnershipsForm),
+    _narrative_step("mel", forms.MelForm),
+    _step(
+        "sustainability",
+        forms.SustainabilityForm,
         load=step_data.load_sustainability,
         apply=step_data.apply_sustainability,
         completeness=step_data.sustainability_state,
         body="workplans/steps/_sustainability.html",
-        sensitive=("sustainability",),
+        sensitive=section_fields("sustainability"),
     ),
-    Step(
-        key="theory",
-        title="Theory of change",
-        intro="IF … AND IF … THEN … BECAUSE …: pre-filled from your objectives and outcomes; edit it freely.",
-        form_class=forms.TheoryForm,
+    _step(
+        "theory",
+        forms.TheoryForm,
         load=step_data.load_theory,
-        apply=step_data.applier_for(step_data.THEORY_FIELDS),
-        completeness=_fields_state(*step_data.THEORY_FIELDS),
-        sensitive=step_data.THEORY_FIELDS,
+        apply=step_data.applier_for(section_fields("theory")),
+        completeness=_fields_state(*section_fields("theory")),
+        sensitive=section_fields("theory"),
     ),
-    Step(
-        key="check",
-        title="Check and submit",
-        intro="The readiness check lists what is missing. Red items block submission; each links to its step.",
-        form_class=None,
-    ),
+    _step("check", None),
 ]
 
 STEPS_BY_KEY = {step.key: step for step in STEPS}
