@@ -479,6 +479,11 @@ NOT_CONTENT: dict[str, frozenset[str]] = {
 }
 
 
+def item_name(kind: str, number: str) -> str:
+    """An item as pages, comments and print name it: "Output 5.1", "Risk 2", "Lesson “…”"."""
+    return f"{ITEM_KINDS[kind].label} {number}"
+
+
 def section(key: str) -> Section:
     """The section with this key; KeyError for an unknown one."""
     return SECTIONS_BY_KEY[key]

@@ -9,22 +9,10 @@ from sqlalchemy import select
 from app.catalogue.models import Country, Objective, Partner, PartnerType, Phase, Recommendation, Theme
 from app.errors import InvalidSeed
 from app.extensions import db
+from app.plan_sections import STEP_KEYS
 
 SEEDS_DIR = Path(__file__).resolve().parents[2] / "seeds"
-STEP_KEYS_FOR_GUIDANCE = {
-    "basics",
-    "context",
-    "lessons",
-    "objectives",
-    "results",
-    "activities",
-    "risks",
-    "partnerships",
-    "mel",
-    "sustainability",
-    "theory",
-    "check",
-}
+STEP_KEYS_FOR_GUIDANCE = set(STEP_KEYS)
 
 
 @dataclass

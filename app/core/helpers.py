@@ -7,6 +7,8 @@ from flask import Flask, current_app, request
 from flask_login import current_user
 from markupsafe import Markup
 
+from app.plan_sections import SECTIONS_BY_KEY
+
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
@@ -43,6 +45,8 @@ def register_helpers(app: Flask) -> None:
     app.add_template_filter(format_eur, "eur")
     app.add_template_filter(format_time, "when")
     app.add_template_filter(format_date, "day")
+    # Section titles and field labels for the plan overview and the printed plan.
+    app.add_template_global(SECTIONS_BY_KEY, "plan_sections")
 
     @app.after_request
     def security_headers(response):

@@ -11,6 +11,7 @@ from datetime import UTC, date, datetime
 from app.export.diagram import Diagram, PrintDiagram, build_diagram, print_layout
 from app.export.profiles import PROFILES, WITHHELD, Profile
 from app.export.text import short, text_language
+from app.plan_sections import SECTIONS, item_field
 from app.workplans.budget import BudgetSummary, activity_euros, plan_budget
 
 PROGRAMME = "Global Action to Prevent and Address Trafficking in Persons and the Smuggling of Migrants"
@@ -35,20 +36,14 @@ READINESS_LABELS = {
     None: "Passed the readiness check when it was submitted",
 }
 LEVELS = {"low": "Low", "medium": "Medium", "high": "High"}
-MARKERS = (("gender", "Gender"), ("human_rights", "Human rights"), ("children", "Children"))
-SECTIONS = (
-    ("summary", "Summary"),
-    ("context", "Context and needs"),
-    ("theory", "National theory of change"),
-    ("lessons", "Lessons applied"),
-    ("results", "Results framework"),
-    ("activities", "Activity plan"),
-    ("budget", "Budget summary"),
-    ("risks", "Risks and mitigation"),
-    ("partnerships", "Partnerships and coordination"),
-    ("mel", "Monitoring, evaluation and learning"),
-    ("sustainability", "Sustainability and exit"),
-    ("endorsement", "Endorsement"),
+# The markers of an activity, as a snapshot keeps them, with their short labels.
+MARKERS = tuple(
+    (key, item_field("activity", name).short_label)
+    for key, name in (
+        ("gender", "is_gender_sensitive"),
+        ("human_rights", "is_human_rights_based"),
+        ("children", "is_child_sensitive"),
+    )
 )
 # About half a landscape page of the activity column (some 55 characters a line, 45 lines a page).
 LONG_ACTIVITY_CHARACTERS = 1200
@@ -257,14 +252,15 @@ def _objective_heading(prefix: str, objective: dict) -> Heading:
 
 
 def _headings(prefix: str, snapshot: dict, inputs: dict) -> tuple[dict, list[Heading]]:
+    numbered = [section for section in SECTIONS if section.numbered]
     headings = {
-        key: Heading(key, f"{number}.", title, f"{prefix}-{key}")
-        for number, (key, title) in enumerate(SECTIONS, start=1)
+        section.key: Heading(section.key, f"{number}.", section.title, f"{prefix}-{section.key}")
+        for number, section in enumerate(numbered, start=1)
     }
     contents = []
-    for key, _ in SECTIONS:
-        contents.append(headings[key])
-        if key == "results":
+    for section in numbered:
+        contents.append(headings[section.key])
+        if section.key == "results":
             contents += [_objective_heading(prefix, objective) for objective in snapshot["objectives"]]
     annexes = []
     if inputs["review_log"] is not None:

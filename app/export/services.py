@@ -11,7 +11,7 @@ from app.export.profiles import Profile, apply_profile, get_profile
 from app.export.queries import review_threads, revisions_of, theme_order
 from app.export.rendering import render_pdf
 from app.export.templating import render_print_template
-from app.review.comments import SECTIONS as COMMENT_SECTIONS
+from app.plan_sections import COMMENT_SECTIONS, item_name
 from app.review.diff import diff_snapshots
 from app.review.models import Revision
 from app.review.snapshots import snapshot_workplan
@@ -72,18 +72,18 @@ def _item_labels(snapshot: dict) -> dict[tuple[str, int], str]:
     """Printable names of every item a comment can be about."""
     labels = {}
     for lesson in snapshot["lessons"]:
-        labels[("lesson", lesson["id"])] = f"Lesson {lesson['code']}"
+        labels[("lesson", lesson["id"])] = item_name("lesson", lesson["code"])
     for risk_number, risk in enumerate(snapshot["risks"], start=1):
-        labels[("risk", risk["id"])] = f"Risk {risk_number}"
+        labels[("risk", risk["id"])] = item_name("risk", str(risk_number))
     for objective in snapshot["objectives"]:
-        labels[("objective", objective["id"])] = f"Objective {objective['number']}"
+        labels[("objective", objective["id"])] = item_name("objective", str(objective["number"]))
         for index, output in enumerate(objective["outputs"], start=1):
             number = f"{objective['number']}.{index}"
-            labels[("output", output["id"])] = f"Output {number}"
+            labels[("output", output["id"])] = item_name("output", number)
             for indicator_number, indicator in enumerate(output["indicators"], start=1):
-                labels[("indicator", indicator["id"])] = f"Indicator {indicator_number} of output {number}"
+                labels[("indicator", indicator["id"])] = item_name("indicator", f"{number}.{indicator_number}")
             for activity_number, activity in enumerate(output["activities"], start=1):
-                labels[("activity", activity["id"])] = f"Activity {number}.{activity_number}"
+                labels[("activity", activity["id"])] = item_name("activity", f"{number}.{activity_number}")
     return labels
 
 

@@ -7,32 +7,11 @@ from app.auth.models import User
 from app.db import utcnow
 from app.errors import NotAllowed, RefusedChange
 from app.extensions import db
+from app.plan_sections import COMMENT_SECTIONS, item_name, item_section
 from app.review.models import Comment
 from app.review.notifications import notify_country_officers, notify_hq
 from app.review.workflow import latest_revision_number
 from app.workplans.models import Workplan
-
-SECTIONS = {
-    "summary": "Summary",
-    "context": "Context and needs",
-    "theory": "Theory of change",
-    "lessons": "Lessons applied",
-    "results": "Results framework",
-    "activities": "Activity plan",
-    "budget": "Budget",
-    "risks": "Risks",
-    "partnerships": "Partnerships and ownership",
-    "mel": "Monitoring, evaluation and learning",
-    "sustainability": "Sustainability and exit",
-}
-ITEM_SECTIONS = {
-    "objective": "results",
-    "output": "results",
-    "indicator": "results",
-    "activity": "activities",
-    "risk": "risks",
-    "lesson": "lessons",
-}
 
 
 @dataclass(frozen=True)
@@ -46,28 +25,27 @@ class Anchor:
     item_id: int | None = None
 
 
+def _item_anchor(kind: str, item_id: int, name: str) -> Anchor:
+    return Anchor(f"{kind}:{item_id}", item_section(kind), item_name(kind, name), kind, item_id)
+
+
 def plan_anchors(workplan: Workplan) -> list[Anchor]:
     """Every section and item of the plan a comment can be attached to, in page order."""
-    anchors = [Anchor(f"section:{key}", key, title) for key, title in SECTIONS.items()]
+    anchors = [Anchor(f"section:{key}", key, title) for key, title in COMMENT_SECTIONS.items()]
     for item in workplan.objectives:
         number = item.objective.number
-        anchors.append(Anchor(f"objective:{item.id}", "results", f"Objective {number}", "objective", item.id))
+        anchors.append(_item_anchor("objective", item.id, str(number)))
         for output in item.outputs:
             code = f"{number}.{output.position}"
-            anchors.append(Anchor(f"output:{output.id}", "results", f"Output {code}", "output", output.id))
+            anchors.append(_item_anchor("output", output.id, code))
             for i, indicator in enumerate(output.indicators, start=1):
-                anchors.append(
-                    Anchor(f"indicator:{indicator.id}", "results", f"Indicator {code}.{i}", "indicator", indicator.id)
-                )
+                anchors.append(_item_anchor("indicator", indicator.id, f"{code}.{i}"))
             for activity in output.activities:
-                label = f"Activity {code}.{activity.position}"
-                anchors.append(Anchor(f"activity:{activity.id}", "activities", label, "activity", activity.id))
+                anchors.append(_item_anchor("activity", activity.id, f"{code}.{activity.position}"))
     for risk in workplan.risks:
-        anchors.append(Anchor(f"risk:{risk.id}", "risks", f"Risk {risk.position}", "risk", risk.id))
+        anchors.append(_item_anchor("risk", risk.id, str(risk.position)))
     for lesson in workplan.lessons:
-        anchors.append(
-            Anchor(f"lesson:{lesson.id}", "lessons", f"Lesson “{lesson.recommendation.label}”", "lesson", lesson.id)
-        )
+        anchors.append(_item_anchor("lesson", lesson.id, f"“{lesson.recommendation.label}”"))
     return anchors
 
 
@@ -78,7 +56,7 @@ def anchor_label(comment: Comment, anchors: dict[str, Anchor]) -> str:
     return (
         anchor.label
         if anchor
-        else f"A removed {comment.anchor_type} ({SECTIONS.get(comment.section, comment.section)})"
+        else f"A removed {comment.anchor_type} ({COMMENT_SECTIONS.get(comment.section, comment.section)})"
     )
 
 

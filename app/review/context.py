@@ -4,7 +4,8 @@ from flask import request
 from wtforms.fields.choices import SelectChoice
 
 from app.auth.models import User
-from app.review.comments import SECTIONS, anchor_label, can_comment, can_resolve, plan_anchors
+from app.plan_sections import COMMENT_SECTIONS, step_of_section
+from app.review.comments import anchor_label, can_comment, can_resolve, plan_anchors
 from app.review.forms import ApproveForm, CommentForm, ReplyForm, RequestChangesForm, TransitionForm
 from app.review.labels import standing_label
 from app.review.queries import comment_threads, review_notes, transition_history
@@ -19,7 +20,7 @@ def review_context(workplan: Workplan, user: User) -> dict:
     threads = comment_threads(workplan)
     comment_form = CommentForm(formdata=None, about=request.args.get("about", "section:summary"))
     comment_form.about.choices = [
-        SelectChoice(anchor.key, anchor.label, optgroup=SECTIONS[anchor.section]) for anchor in anchors
+        SelectChoice(anchor.key, anchor.label, optgroup=COMMENT_SECTIONS[anchor.section]) for anchor in anchors
     ]
     latest = latest_revision_number(workplan)
     open_by_anchor = {}
@@ -48,22 +49,6 @@ def review_context(workplan: Workplan, user: User) -> dict:
     }
 
 
-# The drafting step where each commented section is edited.
-STEP_OF_SECTION = {
-    "summary": "basics",
-    "context": "context",
-    "theory": "theory",
-    "lessons": "lessons",
-    "results": "results",
-    "activities": "activities",
-    "budget": "activities",
-    "risks": "risks",
-    "partnerships": "partnerships",
-    "mel": "mel",
-    "sustainability": "sustainability",
-}
-
-
 def _anchor_key(comment) -> str:
     return f"{comment.anchor_type}:{comment.anchor_id}" if comment.anchor_id else f"section:{comment.section}"
 
@@ -80,7 +65,7 @@ def step_review_context(workplan: Workplan, user: User, step_key: str) -> dict:
     open_by_step: dict[str, int] = {}
     here, items = [], {}
     for thread in threads:
-        step = STEP_OF_SECTION.get(thread.section)
+        step = step_of_section(thread.section)
         open_by_step[step] = open_by_step.get(step, 0) + 1
         if step != step_key:
             continue

@@ -256,7 +256,7 @@ class Drafting:
         field(risk, "Owner").fill("UNODC Baghdad")
         field(risk, "Mitigation").fill("Train the Ministry's trainers, who stay.")
         self.officer.checkpoint("step risks")
-        self.save_and_continue(8, "Partnerships and ownership")
+        self.save_and_continue(8, "Partnerships and coordination")
 
     def narratives(self) -> None:
         page = self.page
@@ -275,7 +275,7 @@ class Drafting:
             "Police academy, Baghdad"
         )
         self.officer.checkpoint("step sustainability")
-        self.save_and_continue(11, "Theory of change")
+        self.save_and_continue(11, "National theory of change")
 
     def theory(self) -> None:
         page = self.page

@@ -104,7 +104,7 @@ def test_the_drafting_flow_works_by_keyboard_alone(person, live_server):
     officer.checkpoint("risk added by keyboard")
     tab_to(page, page.get_by_role("button", name="Save and continue"))
     page.keyboard.press("Enter")
-    step_heading(page, 8, "Partnerships and ownership")
+    step_heading(page, 8, "Partnerships and coordination")
 
     def saved():
         plan = db.session.get(Workplan, plan_id)

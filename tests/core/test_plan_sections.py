@@ -82,3 +82,32 @@ def test_the_step_registry_follows_the_pages():
 def test_readiness_phrases_read_as_plain_language():
     assert plan_sections.readiness_phrase(plan_sections.plan_field("context_legal")) == "the legal and policy framework"
     assert plan_sections.readiness_phrase(plan_sections.plan_field("toc_if")) == "the national theory of change: IF"
+
+
+def _labels() -> set[str]:
+    """Section titles and the labels of the plan's own texts."""
+    return {section.title for section in SECTIONS} | {
+        field.label for section in SECTIONS for field in section.fields if field.kind == "text"
+    }
+
+
+def test_section_titles_and_text_labels_are_written_in_the_registry_only():
+    import ast
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    labels = _labels()
+    restated = []
+    for path in (root / "app").rglob("*.py"):
+        if path.name == "plan_sections.py":
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Constant) and node.value in labels:
+                restated.append(f"{path.relative_to(root)}:{node.lineno}: {node.value}")
+    for path in (root / "templates").rglob("*.html"):
+        text = re.sub(r"{#.*?#}", "", path.read_text(encoding="utf-8"), flags=re.S)
+        for label in labels:
+            if re.search(rf">\s*{re.escape(label)}\s*<", text):
+                restated.append(f"{path.relative_to(root)}: {label}")
+    assert not restated, "Labels restated outside app/plan_sections.py:\n" + "\n".join(restated)
