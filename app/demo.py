@@ -10,7 +10,7 @@ from app.auth.services import countries_by_code, create_user
 from app.catalogue.models import Country, Objective, Partner, Recommendation
 from app.catalogue.seeding import SEEDS_DIR
 from app.extensions import db
-from app.plan_sections import NARRATIVE_FIELDS
+from app.plan_sections import MARKERS, NARRATIVE_FIELDS
 from app.workplans.models import (
     Activity,
     ActivityQuarter,
@@ -24,8 +24,6 @@ from app.workplans.models import (
     WorkplanObjective,
 )
 from app.workplans.step_data import INDICATOR_FIELDS
-
-MARKERS = {"gender": "is_gender_sensitive", "human_rights": "is_human_rights_based", "children": "is_child_sensitive"}
 
 
 def database_is_new() -> bool:
@@ -108,7 +106,7 @@ def _build_output(item: dict, position: int, lessons: dict, partners: dict) -> O
             lessons=[lessons[code] for code in activity_item.get("lessons", [])],
         )
         for marker in activity_item.get("markers", []):
-            setattr(activity, MARKERS[marker], True)
+            setattr(activity, dict(MARKERS)[marker], True)
         for key in activity_item.get("quarters", []):
             year, quarter = key.split("-Q")
             activity.quarters.append(ActivityQuarter(year=int(year), quarter=int(quarter)))

@@ -148,10 +148,10 @@ ITEM_KINDS: dict[str, ItemKind] = {
             (
                 _narrative("description", "Activity", max_length=4000),
                 Field("lead_agency", "Lead agency", kind=CHOICE, short="Lead"),
-                Field("partners", "National and other partners", kind=MANY, short="Partners"),
+                Field("partners", "National and other partners", kind=MANY),
                 Field("location", "Location", kind=LINE),
                 Field("quarters", "Quarters", kind=MANY),
-                Field("budget_eur", "Budget (EUR)", kind=MONEY, short="Budget"),
+                Field("budget_eur", "Budget (EUR)", kind=MONEY),
                 Field("is_gender_sensitive", "Gender-sensitive", kind=FLAG, snapshot_key="markers", short="Gender"),
                 Field(
                     "is_human_rights_based",
@@ -215,6 +215,12 @@ ITEM_KINDS: dict[str, ItemKind] = {
 }
 # Names shared by several fields in a snapshot, as a comparison of revisions labels them.
 SNAPSHOT_GROUPS = {"markers": "Markers"}
+# An activity's markers: their keys in a snapshot's "markers" (and in seeds/demo.yaml) and their fields.
+MARKERS = (
+    ("gender", "is_gender_sensitive"),
+    ("human_rights", "is_human_rights_based"),
+    ("children", "is_child_sensitive"),
+)
 
 SECTIONS: tuple[Section, ...] = (
     Section(
@@ -482,6 +488,11 @@ NOT_CONTENT: dict[str, frozenset[str]] = {
 def item_name(kind: str, number: str) -> str:
     """An item as pages, comments and print name it: "Output 5.1", "Risk 2", "Lesson “…”"."""
     return f"{ITEM_KINDS[kind].label} {number}"
+
+
+def item_label(kind: str, name: str) -> str:
+    """An item field's label for tight places such as table columns."""
+    return item_field(kind, name).short_label
 
 
 def section(key: str) -> Section:

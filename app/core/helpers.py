@@ -7,7 +7,7 @@ from flask import Flask, current_app, request
 from flask_login import current_user
 from markupsafe import Markup
 
-from app.plan_sections import SECTIONS_BY_KEY
+from app.plan_sections import SECTIONS_BY_KEY, item_label
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -47,6 +47,7 @@ def register_helpers(app: Flask) -> None:
     app.add_template_filter(format_date, "day")
     # Section titles and field labels for the plan overview and the printed plan.
     app.add_template_global(SECTIONS_BY_KEY, "plan_sections")
+    app.add_template_global(item_label, "item_label")
 
     @app.after_request
     def security_headers(response):

@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime
 from app.export.diagram import Diagram, PrintDiagram, build_diagram, print_layout
 from app.export.profiles import PROFILES, WITHHELD, Profile
 from app.export.text import short, text_language
-from app.plan_sections import SECTIONS, item_field
+from app.plan_sections import MARKERS, SECTIONS, item_field
 from app.workplans.budget import BudgetSummary, activity_euros, plan_budget
 
 PROGRAMME = "Global Action to Prevent and Address Trafficking in Persons and the Smuggling of Migrants"
@@ -37,14 +37,7 @@ READINESS_LABELS = {
 }
 LEVELS = {"low": "Low", "medium": "Medium", "high": "High"}
 # The markers of an activity, as a snapshot keeps them, with their short labels.
-MARKERS = tuple(
-    (key, item_field("activity", name).short_label)
-    for key, name in (
-        ("gender", "is_gender_sensitive"),
-        ("human_rights", "is_human_rights_based"),
-        ("children", "is_child_sensitive"),
-    )
-)
+MARKER_LABELS = tuple((key, item_field("activity", name).short_label) for key, name in MARKERS)
 # About half a landscape page of the activity column (some 55 characters a line, 45 lines a page).
 LONG_ACTIVITY_CHARACTERS = 1200
 # Portrait A4 text width (210 mm less two 18 mm margins), for the diagram's print scale.
@@ -342,7 +335,7 @@ def _activity_groups(snapshot: dict, years: list[int], profile: Profile) -> list
                         location=activity.get("location") or "—",
                         quarters=[(key in scheduled, year_start) for key, year_start in keys],
                         budget=euros[(o, p, a)] if profile.shows_activity_budgets else None,
-                        markers=", ".join(label for key, label in MARKERS if activity["markers"].get(key)) or "—",
+                        markers=", ".join(label for key, label in MARKER_LABELS if activity["markers"].get(key)) or "—",
                     )
                 )
             groups.append(

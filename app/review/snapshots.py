@@ -1,6 +1,6 @@
 """Immutable, schema-versioned snapshots of a whole workplan, taken at each submission."""
 
-from app.plan_sections import NARRATIVE_FIELDS
+from app.plan_sections import MARKERS, NARRATIVE_FIELDS
 from app.workplans.models import Workplan
 from app.workplans.step_data import INDICATOR_FIELDS, RISK_FIELDS
 
@@ -63,11 +63,7 @@ def snapshot_workplan(workplan: Workplan) -> dict:
                                 "location": a.location,
                                 "quarters": sorted(a.quarter_keys),
                                 "budget_eur": _money(a.budget_eur),
-                                "markers": {
-                                    "gender": a.is_gender_sensitive,
-                                    "human_rights": a.is_human_rights_based,
-                                    "children": a.is_child_sensitive,
-                                },
+                                "markers": {key: getattr(a, name) for key, name in MARKERS},
                                 "capacity_building": a.is_capacity_building,
                                 "follow_up": a.follow_up,
                                 "lessons": [lesson.recommendation.code for lesson in a.lessons],
