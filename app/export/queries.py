@@ -1,47 +1,15 @@
-"""Read queries for printing: revisions, the review log, theme order, plans for a meeting pack."""
+"""Read queries for printing: theme order, open blocking comments, plans for a meeting pack."""
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload
 
 from app.auth.models import User
 from app.catalogue.models import Country, Theme
 from app.extensions import db
 from app.permissions import restrict_to_visible
-from app.review.models import Comment, Revision
+from app.review.models import Comment
 from app.workplans.models import Workplan
 from app.workplans.queries import full_plan_options
-
-
-def revisions_of(workplan: Workplan) -> list[Revision]:
-    """Every revision of a plan, oldest first, with who submitted it."""
-    return list(
-        db.session.scalars(
-            select(Revision)
-            .where(Revision.workplan_id == workplan.id)
-            .options(joinedload(Revision.created_by))
-            .order_by(Revision.number)
-        )
-    )
-
-
-def review_threads(workplan: Workplan, up_to_revision: int | None = None) -> list[Comment]:
-    """The plan's top-level comments with their replies and people, oldest first.
-
-    With up_to_revision, only comments made before or on that revision (or on the draft).
-    """
-    query = (
-        select(Comment)
-        .where(Comment.workplan_id == workplan.id, Comment.parent_id.is_(None))
-        .options(
-            joinedload(Comment.author),
-            joinedload(Comment.resolved_by),
-            selectinload(Comment.replies).joinedload(Comment.author),
-        )
-        .order_by(Comment.created_at, Comment.id)
-    )
-    if up_to_revision is not None:
-        query = query.where((Comment.revision_number.is_(None)) | (Comment.revision_number <= up_to_revision))
-    return list(db.session.scalars(query))
 
 
 def theme_order() -> dict[str, int]:

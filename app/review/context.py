@@ -16,7 +16,8 @@ def review_context(workplan: Workplan, user: User) -> dict:
     """Prepared values for the review panel and the comments page."""
     anchors = plan_anchors(workplan)
     by_key = {anchor.key: anchor for anchor in anchors}
-    threads = comment_threads(workplan)
+    # Open threads first; sorted() keeps each group oldest first.
+    threads = sorted(comment_threads(workplan), key=lambda thread: not thread.is_open)
     comment_form = CommentForm(formdata=None, about=request.args.get("about", "section:summary"))
     comment_form.about.choices = [
         SelectChoice(anchor.key, anchor.label, optgroup=SECTIONS[anchor.section]) for anchor in anchors
