@@ -1,10 +1,12 @@
 """What the review panel of a plan shows: actions, comment threads, history."""
 
+from collections import Counter
+
 from flask import request
 from wtforms.fields.choices import SelectChoice
 
 from app.auth.models import User
-from app.review.comments import SECTIONS, anchor_label, can_comment, can_resolve, plan_anchors
+from app.review.comments import SECTIONS, anchor_key, anchor_label, can_comment, can_resolve, plan_anchors
 from app.review.forms import ApproveForm, CommentForm, ReplyForm, RequestChangesForm, TransitionForm
 from app.review.labels import standing_label
 from app.review.queries import comment_threads, review_notes, transition_history
@@ -23,13 +25,8 @@ def review_context(workplan: Workplan, user: User) -> dict:
         SelectChoice(anchor.key, anchor.label, optgroup=SECTIONS[anchor.section]) for anchor in anchors
     ]
     latest = latest_revision_number(workplan)
-    open_by_anchor = {}
-    for thread in threads:
-        if thread.is_open:
-            key = f"{thread.anchor_type}:{thread.anchor_id}" if thread.anchor_id else f"section:{thread.section}"
-            open_by_anchor[key] = open_by_anchor.get(key, 0) + 1
     return {
-        "open_by_anchor": open_by_anchor,
+        "open_by_anchor": Counter(anchor_key(thread) for thread in threads if thread.is_open),
         "threads": [(thread, anchor_label(thread, by_key)) for thread in threads],
         "open_count": sum(1 for thread in threads if thread.is_open),
         "resolvable_ids": {thread.id for thread in threads if thread.is_open and can_resolve(user, thread, workplan)},
@@ -65,10 +62,6 @@ STEP_OF_SECTION = {
 }
 
 
-def _anchor_key(comment) -> str:
-    return f"{comment.anchor_type}:{comment.anchor_id}" if comment.anchor_id else f"section:{comment.section}"
-
-
 def step_review_context(workplan: Workplan, user: User, step_key: str) -> dict:
     """Prepared values for a step page: the review notes, the step's open comment threads and counts per step.
 
@@ -87,7 +80,7 @@ def step_review_context(workplan: Workplan, user: User, step_key: str) -> dict:
             continue
         here.append((thread, anchor_label(thread, by_key)))
         if thread.anchor_id:
-            items.setdefault(_anchor_key(thread), []).append(thread)
+            items.setdefault(anchor_key(thread), []).append(thread)
             if thread.anchor_type == "lesson" and thread.anchor_id in lessons:
                 items.setdefault(f"recommendation:{lessons[thread.anchor_id]}", []).append(thread)
     # Section comments first: they head the step; item comments follow in page order.
