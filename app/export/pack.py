@@ -11,11 +11,10 @@ from app.audit import record_event
 from app.auth.models import User
 from app.export.document import READINESS_LABELS, STATUS_LABELS, build_plan_document, format_date, revision_labels
 from app.export.profiles import get_profile
-from app.export.queries import open_blocking_counts
 from app.export.rendering import render_documents
 from app.export.services import ExportOptions, PdfFile, cached_pdf, gather_print_inputs
 from app.export.templating import render_print_template
-from app.review.queries import plan_standings
+from app.review.queries import open_blocking_counts, plan_standings
 from app.workplans.budget import plan_budget
 from app.workplans.fields import choices
 from app.workplans.models import Workplan, WorkplanStatus

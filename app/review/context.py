@@ -9,8 +9,8 @@ from app.auth.models import User
 from app.review.comments import SECTIONS, anchor_key, anchor_label, can_comment, can_resolve, plan_anchors
 from app.review.forms import ApproveForm, CommentForm, ReplyForm, RequestChangesForm, TransitionForm
 from app.review.labels import standing_label
-from app.review.queries import comment_threads, review_notes, transition_history
-from app.review.workflow import allowed_transitions, latest_revision_number, open_blocking_comments
+from app.review.queries import comment_threads, open_blocking_comments, review_notes, transition_history
+from app.review.workflow import allowed_transitions, latest_revision_number
 from app.workplans.models import Workplan
 
 

@@ -76,6 +76,23 @@ def latest_revision_numbers(workplan_ids: list[int]) -> dict[int, int]:
     return dict(rows.all())
 
 
+def open_blocking_counts(workplan_ids: list[int]) -> dict[int, int]:
+    """How many blocking comments each plan still has open (plans with none are left out), in one statement."""
+    if not workplan_ids:
+        return {}
+    rows = db.session.execute(
+        select(Comment.workplan_id, func.count(Comment.id))
+        .where(Comment.workplan_id.in_(workplan_ids), Comment.is_blocking.is_(True), Comment.resolved_at.is_(None))
+        .group_by(Comment.workplan_id)
+    )
+    return dict(rows.all())
+
+
+def open_blocking_comments(workplan: Workplan) -> int:
+    """How many blocking comments on the plan are still open."""
+    return open_blocking_counts([workplan.id]).get(workplan.id, 0)
+
+
 def plan_standings(workplans: list[Workplan]) -> dict[int, str]:
     """Each plan's standing label ("Approved revision 2 · revision 3 in draft"), by plan id."""
     latest = latest_revision_numbers([workplan.id for workplan in workplans])
