@@ -431,6 +431,25 @@ def test_a_partner_proposed_inline_is_linked_and_awaits_confirmation(client, use
     assert partner in db.session.get(Workplan, demo_plan.id).activities[0].partners
 
 
+def test_a_partner_proposed_from_the_activities_step_writes_the_partner_audit_line(
+    client, login, demo_plan, pk_officer
+):
+    login(pk_officer)
+    values = open_step(client, demo_plan.id, "activities")
+    values["outputs-0-activities-0-new_partner_name"] = "  Lahore   Legal Aid Society "
+    values["outputs-0-activities-0-new_partner_type"] = "academia"
+    assert post_step(client, demo_plan.id, "activities", values).status_code == 302
+    partner = db.session.scalar(select(Partner).where(Partner.name == "Lahore Legal Aid Society"))
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "partner.create"))
+    assert (event.actor_id, event.object_type, event.object_id) == (pk_officer.id, "partner", partner.id)
+    assert event.details == {
+        "name": "Lahore Legal Aid Society",
+        "type": "academia",
+        "country": "PK",
+        "is_confirmed": False,
+    }
+
+
 def test_every_save_is_audited(client, users, login, iq_plan):
     login(users["off_iq"])
     post_step(client, iq_plan.id, "context", open_step(client, iq_plan.id, "context"))
