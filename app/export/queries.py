@@ -1,7 +1,6 @@
-"""Read queries for printing: theme order, plans for a meeting pack."""
+"""Read queries for printing: theme order, the whole plans of a meeting pack."""
 
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload
 
 from app.auth.models import User
 from app.catalogue.models import Country, Theme
@@ -14,17 +13,6 @@ from app.workplans.queries import full_plan_options
 def theme_order() -> dict[str, int]:
     """Community of Practice theme titles and their position, to print lessons in catalogue order."""
     return dict(db.session.execute(select(Theme.title, Theme.position)).all())
-
-
-def pack_candidates(user: User) -> list[Workplan]:
-    """Plans the user may put in a meeting pack: by country, newest period first."""
-    query = (
-        select(Workplan)
-        .join(Workplan.country)
-        .options(joinedload(Workplan.country))
-        .order_by(Country.name, Workplan.period_start.desc(), Workplan.id.desc())
-    )
-    return list(db.session.scalars(restrict_to_visible(query, user)).unique())
 
 
 def full_plans(user: User, workplan_ids: list[int]) -> list[Workplan]:
