@@ -69,7 +69,6 @@ def _plan_summary(workplan: Workplan, inputs: dict, blocking: int) -> dict:
         "title": snapshot["title"],
         "period": f"{snapshot['period_start']}–{snapshot['period_end']}",
         "status": STATUS_LABELS[facts["status"]],
-        "version": revision_labels(snapshot, facts)[0],
         "revision": revision_labels(snapshot, facts)[0],
         "readiness": READINESS_LABELS[facts["readiness"]],
         "objectives": [f"{o['number']}. {o['title']}" for o in snapshot["objectives"]],

@@ -46,6 +46,7 @@ def test_hq_gets_one_pdf_with_the_chosen_plans(plans, hq_user, sign_in):
     cover = texts[0]
     assert "Meeting pack" in cover and "Short plan 2026–2027" in cover and "Iraq plan 2026–2027" in cover
     assert "Donor edition" in cover
+    assert squash(cover).count(squash("Working text, not yet submitted")) == 2
     summaries = {
         text.split("Status summary: ")[1].split("\n")[0]: text
         for text in texts
