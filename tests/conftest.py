@@ -12,6 +12,7 @@ from app import create_app
 from app.catalogue.seeding import SEEDS_DIR, seed_catalogue
 from app.demo import build_workplan
 from app.extensions import db
+from app.workplans.models import WorkplanStatus
 from tests import factories
 
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL")
@@ -151,12 +152,38 @@ def pk_officer(catalogue):
 
 
 @pytest.fixture
+def hq_user(catalogue):
+    """An HQ reviewer."""
+    user = factories.make_user("reviewer@example.org", "hq")
+    db.session.commit()
+    return user
+
+
+@pytest.fixture
 def demo_plan(pk_officer):
     """The complete Pakistan plan of seeds/demo.yaml: green on every readiness rule."""
     data = yaml.safe_load((SEEDS_DIR / "demo.yaml").read_text(encoding="utf-8"))
     workplan = build_workplan(data["workplan"], {pk_officer.email: pk_officer, "officer.pk@example.org": pk_officer})
     db.session.commit()
     return workplan
+
+
+@pytest.fixture
+def iq_plan(users):
+    """A blank Iraqi draft led by the Iraqi officer of `users`."""
+    plan = factories.make_workplan("IQ", title="Iraq plan", lead_officer=users["off_iq"])
+    db.session.commit()
+    return plan
+
+
+@pytest.fixture
+def submitted_plan(demo_plan, pk_officer, sign_in):
+    """The demo plan, submitted once by its officer (revision 1)."""
+    response = sign_in(pk_officer).post(f"/workplans/{demo_plan.id}/submit")
+    assert response.status_code == 302
+    db.session.refresh(demo_plan)
+    assert demo_plan.status == WorkplanStatus.SUBMITTED
+    return demo_plan
 
 
 @pytest.fixture

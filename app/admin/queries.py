@@ -53,10 +53,3 @@ def list_countries() -> list[Country]:
     """Return every country, the new partner countries first, then by name."""
     query = select(Country).order_by(case((Country.phase == Phase.ASIA_MIDDLE_EAST, 0), else_=1), Country.name)
     return list(db.session.scalars(query))
-
-
-def countries_by_id(ids: list[int]) -> list[Country]:
-    """Return the countries with these ids, by code."""
-    if not ids:
-        return []
-    return list(db.session.scalars(select(Country).where(Country.id.in_(ids)).order_by(Country.code)))

@@ -4,7 +4,7 @@ import math
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import func, select, text
+from sqlalchemy import select, text
 
 from app.db import utcnow
 from app.extensions import db
@@ -59,8 +59,3 @@ def _take_turns(email: str, ip_address: str) -> None:
         db.session.execute(
             text("SELECT pg_advisory_xact_lock(:namespace, hashtext(:value))"), {"namespace": namespace, "value": value}
         )
-
-
-def count_failures() -> int:
-    """All failed sign-ins recorded (for tests and the admin home)."""
-    return db.session.scalar(select(func.count(AuditEvent.id)).where(AuditEvent.action == FAILED))

@@ -28,11 +28,6 @@ class AssetDenied(ValueError):
     """A URL the PDF renderer may not fetch; WeasyPrint turns it into a warning and renders on."""
 
 
-def asset_url(path: str) -> str:
-    """Return the private URL of a bundled asset, e.g. asset:fonts/NotoSans-Regular.ttf."""
-    return SCHEME + path
-
-
 def resolve_asset(url: str) -> tuple[Path, str] | None:
     """Return the file and MIME type an asset: URL names, or None when it is not an allowed asset."""
     if not url.startswith(SCHEME):

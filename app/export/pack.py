@@ -11,11 +11,10 @@ from app.audit import record_event
 from app.auth.models import User
 from app.export.document import READINESS_LABELS, STATUS_LABELS, build_plan_document, format_date, revision_labels
 from app.export.profiles import get_profile
-from app.export.queries import open_blocking_counts
 from app.export.rendering import render_documents
 from app.export.services import ExportOptions, PdfFile, cached_pdf, gather_print_inputs
 from app.export.templating import render_print_template
-from app.review.queries import plan_standings
+from app.review.queries import open_blocking_counts, plan_standings
 from app.workplans.budget import plan_budget
 from app.workplans.fields import choices
 from app.workplans.models import Workplan, WorkplanStatus
@@ -70,7 +69,6 @@ def _plan_summary(workplan: Workplan, inputs: dict, blocking: int) -> dict:
         "title": snapshot["title"],
         "period": f"{snapshot['period_start']}–{snapshot['period_end']}",
         "status": STATUS_LABELS[facts["status"]],
-        "version": revision_labels(snapshot, facts)[0],
         "revision": revision_labels(snapshot, facts)[0],
         "readiness": READINESS_LABELS[facts["readiness"]],
         "objectives": [f"{o['number']}. {o['title']}" for o in snapshot["objectives"]],

@@ -1,73 +1,18 @@
-"""Read queries for printing: revisions, the review log, theme order, plans for a meeting pack."""
+"""Read queries for printing: theme order, the whole plans of a meeting pack."""
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy import select
 
 from app.auth.models import User
 from app.catalogue.models import Country, Theme
 from app.extensions import db
 from app.permissions import restrict_to_visible
-from app.review.models import Comment, Revision
 from app.workplans.models import Workplan
 from app.workplans.queries import full_plan_options
-
-
-def revisions_of(workplan: Workplan) -> list[Revision]:
-    """Every revision of a plan, oldest first, with who submitted it."""
-    return list(
-        db.session.scalars(
-            select(Revision)
-            .where(Revision.workplan_id == workplan.id)
-            .options(joinedload(Revision.created_by))
-            .order_by(Revision.number)
-        )
-    )
-
-
-def review_threads(workplan: Workplan, up_to_revision: int | None = None) -> list[Comment]:
-    """The plan's top-level comments with their replies and people, oldest first.
-
-    With up_to_revision, only comments made before or on that revision (or on the draft).
-    """
-    query = (
-        select(Comment)
-        .where(Comment.workplan_id == workplan.id, Comment.parent_id.is_(None))
-        .options(
-            joinedload(Comment.author),
-            joinedload(Comment.resolved_by),
-            selectinload(Comment.replies).joinedload(Comment.author),
-        )
-        .order_by(Comment.created_at, Comment.id)
-    )
-    if up_to_revision is not None:
-        query = query.where((Comment.revision_number.is_(None)) | (Comment.revision_number <= up_to_revision))
-    return list(db.session.scalars(query))
 
 
 def theme_order() -> dict[str, int]:
     """Community of Practice theme titles and their position, to print lessons in catalogue order."""
     return dict(db.session.execute(select(Theme.title, Theme.position)).all())
-
-
-def open_blocking_counts(workplan_ids: list[int]) -> dict[int, int]:
-    """How many blocking comments are still open, per plan."""
-    rows = db.session.execute(
-        select(Comment.workplan_id, func.count(Comment.id))
-        .where(Comment.workplan_id.in_(workplan_ids), Comment.is_blocking.is_(True), Comment.resolved_at.is_(None))
-        .group_by(Comment.workplan_id)
-    ).all()
-    return dict(rows)
-
-
-def pack_candidates(user: User) -> list[Workplan]:
-    """Plans the user may put in a meeting pack: by country, newest period first."""
-    query = (
-        select(Workplan)
-        .join(Workplan.country)
-        .options(joinedload(Workplan.country))
-        .order_by(Country.name, Workplan.period_start.desc(), Workplan.id.desc())
-    )
-    return list(db.session.scalars(restrict_to_visible(query, user)).unique())
 
 
 def full_plans(user: User, workplan_ids: list[int]) -> list[Workplan]:

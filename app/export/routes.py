@@ -10,7 +10,7 @@ from app.export.diagram import diagram_svg
 from app.export.forms import MeetingPackForm
 from app.export.pack import EmptyPack, build_meeting_pack, pack_choices, parse_pack_values, record_pack
 from app.export.profiles import PROFILES
-from app.export.queries import full_plans, pack_candidates
+from app.export.queries import full_plans
 from app.export.rendering import RendererBusy, RenderFailed
 from app.export.services import (
     InvalidExportOptions,
@@ -24,7 +24,7 @@ from app.export.text import bidi_dir, script_lang
 from app.extensions import db
 from app.permissions import access
 from app.review.snapshots import snapshot_workplan
-from app.workplans.queries import get_full_workplan_or_404
+from app.workplans.queries import get_full_workplan_or_404, visible_workplans
 
 bp.add_app_template_filter(bidi_dir, "bidi_dir")
 bp.add_app_template_filter(script_lang, "script_lang")
@@ -108,7 +108,7 @@ def meeting_pack():
     """HQ picks plans and downloads them as one PDF for a steering-committee meeting."""
     # Printing takes seconds and only reads: other writers must not wait for it.
     begin_reading()
-    candidates = pack_candidates(current_user)
+    candidates = visible_workplans(current_user)
     form = MeetingPackForm()
     form.workplan_ids.choices, defaults = pack_choices(candidates)
     if request.method == "GET":

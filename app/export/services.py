@@ -8,12 +8,13 @@ from app.auth.models import User
 from app.export.cache import cache_key, pdf_cache
 from app.export.document import build_plan_document, revision_labels
 from app.export.profiles import Profile, apply_profile, get_profile
-from app.export.queries import review_threads, revisions_of, theme_order
+from app.export.queries import theme_order
 from app.export.rendering import render_pdf
 from app.export.templating import render_print_template
 from app.plan_sections import COMMENT_SECTIONS, item_name
 from app.review.diff import diff_snapshots
 from app.review.models import Revision
+from app.review.queries import comment_threads, revisions_of
 from app.review.snapshots import snapshot_workplan
 from app.workplans.models import Workplan
 from app.workplans.readiness import check_readiness
@@ -107,7 +108,7 @@ def _review_log(workplan: Workplan, snapshot: dict, revision: int | None) -> lis
                 for reply in comment.replies
             ],
         }
-        for comment in review_threads(workplan, revision)
+        for comment in comment_threads(workplan, revision)
     ]
 
 

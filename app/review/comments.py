@@ -49,10 +49,14 @@ def plan_anchors(workplan: Workplan) -> list[Anchor]:
     return anchors
 
 
+def anchor_key(comment: Comment) -> str:
+    """The key of the section or item the comment is about, as in Anchor.key ("output:12", "section:mel")."""
+    return f"{comment.anchor_type}:{comment.anchor_id}" if comment.anchor_id else f"section:{comment.section}"
+
+
 def anchor_label(comment: Comment, anchors: dict[str, Anchor]) -> str:
     """The comment's anchor as people read it; items removed since are named as such."""
-    key = f"{comment.anchor_type}:{comment.anchor_id}" if comment.anchor_id else f"section:{comment.section}"
-    anchor = anchors.get(key)
+    anchor = anchors.get(anchor_key(comment))
     return (
         anchor.label
         if anchor

@@ -1,15 +1,17 @@
 """What the review panel of a plan shows: actions, comment threads, history."""
 
+from collections import Counter
+
 from flask import request
 from wtforms.fields.choices import SelectChoice
 
 from app.auth.models import User
 from app.plan_sections import COMMENT_SECTIONS, step_of_section
-from app.review.comments import anchor_label, can_comment, can_resolve, plan_anchors
+from app.review.comments import anchor_key, anchor_label, can_comment, can_resolve, plan_anchors
 from app.review.forms import ApproveForm, CommentForm, ReplyForm, RequestChangesForm, TransitionForm
 from app.review.labels import standing_label
-from app.review.queries import comment_threads, review_notes, transition_history
-from app.review.workflow import allowed_transitions, latest_revision_number, open_blocking_comments
+from app.review.queries import comment_threads, open_blocking_comments, review_notes, transition_history
+from app.review.workflow import allowed_transitions, latest_revision_number
 from app.workplans.models import Workplan
 
 
@@ -17,19 +19,15 @@ def review_context(workplan: Workplan, user: User) -> dict:
     """Prepared values for the review panel and the comments page."""
     anchors = plan_anchors(workplan)
     by_key = {anchor.key: anchor for anchor in anchors}
-    threads = comment_threads(workplan)
+    # Open threads first; sorted() keeps each group oldest first.
+    threads = sorted(comment_threads(workplan), key=lambda thread: not thread.is_open)
     comment_form = CommentForm(formdata=None, about=request.args.get("about", "section:summary"))
     comment_form.about.choices = [
         SelectChoice(anchor.key, anchor.label, optgroup=COMMENT_SECTIONS[anchor.section]) for anchor in anchors
     ]
     latest = latest_revision_number(workplan)
-    open_by_anchor = {}
-    for thread in threads:
-        if thread.is_open:
-            key = f"{thread.anchor_type}:{thread.anchor_id}" if thread.anchor_id else f"section:{thread.section}"
-            open_by_anchor[key] = open_by_anchor.get(key, 0) + 1
     return {
-        "open_by_anchor": open_by_anchor,
+        "open_by_anchor": Counter(anchor_key(thread) for thread in threads if thread.is_open),
         "threads": [(thread, anchor_label(thread, by_key)) for thread in threads],
         "open_count": sum(1 for thread in threads if thread.is_open),
         "resolvable_ids": {thread.id for thread in threads if thread.is_open and can_resolve(user, thread, workplan)},
@@ -47,10 +45,6 @@ def review_context(workplan: Workplan, user: User) -> dict:
         "history": transition_history(workplan),
         "review_notes": review_notes(workplan),
     }
-
-
-def _anchor_key(comment) -> str:
-    return f"{comment.anchor_type}:{comment.anchor_id}" if comment.anchor_id else f"section:{comment.section}"
 
 
 def step_review_context(workplan: Workplan, user: User, step_key: str) -> dict:
@@ -71,7 +65,7 @@ def step_review_context(workplan: Workplan, user: User, step_key: str) -> dict:
             continue
         here.append((thread, anchor_label(thread, by_key)))
         if thread.anchor_id:
-            items.setdefault(_anchor_key(thread), []).append(thread)
+            items.setdefault(anchor_key(thread), []).append(thread)
             if thread.anchor_type == "lesson" and thread.anchor_id in lessons:
                 items.setdefault(f"recommendation:{lessons[thread.anchor_id]}", []).append(thread)
     # Section comments first: they head the step; item comments follow in page order.

@@ -10,8 +10,14 @@ from sqlalchemy.orm import joinedload
 from app.catalogue.models import Country, Objective, Phase, Recommendation, Theme
 from app.extensions import db
 from app.review.labels import standing_label
-from app.review.models import Comment, Revision
-from app.review.queries import ReviewNote, current_notes, latest_notes
+from app.review.models import Revision
+from app.review.queries import (
+    ReviewNote,
+    current_notes,
+    latest_notes,
+    latest_revision_numbers,
+    open_blocking_counts,
+)
 from app.workplans.models import Activity, Lesson, Output, Workplan, WorkplanObjective, WorkplanStatus
 from app.workplans.queries import full_plan_options
 from app.workplans.readiness import AMBER, GREEN, RED, check_readiness
@@ -94,10 +100,10 @@ def review_queue(now: datetime) -> ReviewQueue:
         .options(joinedload(Workplan.country))
         .order_by(Workplan.updated_at, Workplan.id)
     ).all()
-    in_review = (WorkplanStatus.SUBMITTED, WorkplanStatus.CHANGES_REQUESTED)
-    revisions = _latest_revisions(Workplan.status.in_(in_review))
-    blocking = _open_blocking(Workplan.status.in_(in_review))
-    notes = latest_notes([plan.id for plan in submitted] + [plan.id for plan in sent_back])
+    plan_ids = [plan.id for plan in submitted] + [plan.id for plan in sent_back]
+    revisions = latest_revision_numbers(plan_ids)
+    blocking = open_blocking_counts(plan_ids)
+    notes = latest_notes(plan_ids)
 
     waiting = []
     for plan in submitted:
@@ -129,28 +135,6 @@ def review_queue(now: datetime) -> ReviewQueue:
         for plan in sent_back
     ]
     return ReviewQueue(waiting, back)
-
-
-def _latest_revisions(plans_filter) -> dict[int, int]:
-    """The newest revision number of every plan matching the filter, in one statement."""
-    rows = db.session.execute(
-        select(Revision.workplan_id, func.max(Revision.number))
-        .join(Workplan, Workplan.id == Revision.workplan_id)
-        .where(plans_filter)
-        .group_by(Revision.workplan_id)
-    )
-    return dict(rows.all())
-
-
-def _open_blocking(plans_filter) -> dict[int, int]:
-    """How many open blocking comments each plan matching the filter has, in one statement."""
-    rows = db.session.execute(
-        select(Comment.workplan_id, func.count(Comment.id))
-        .join(Workplan, Workplan.id == Comment.workplan_id)
-        .where(plans_filter, Comment.is_blocking.is_(True), Comment.resolved_at.is_(None))
-        .group_by(Comment.workplan_id)
-    )
-    return dict(rows.all())
 
 
 @dataclass(frozen=True)

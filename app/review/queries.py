@@ -1,4 +1,4 @@
-"""Read queries for review pages: threads, history, revisions, notices, the notes of the review round."""
+"""Read queries for review pages and print: threads, history, revisions, notices, the notes of the review round."""
 
 from dataclasses import dataclass
 from datetime import datetime
@@ -22,8 +22,11 @@ TRANSITION_ACTIONS = (
 )
 
 
-def comment_threads(workplan: Workplan) -> list[Comment]:
-    """Top-level comments with their replies and people, open ones first, oldest first."""
+def comment_threads(workplan: Workplan, up_to_revision: int | None = None) -> list[Comment]:
+    """Top-level comments with their replies and people, oldest first.
+
+    With up_to_revision, only comments made before or on that revision (or on the draft).
+    """
     query = (
         select(Comment)
         .where(Comment.workplan_id == workplan.id, Comment.parent_id.is_(None))
@@ -32,8 +35,10 @@ def comment_threads(workplan: Workplan) -> list[Comment]:
             joinedload(Comment.resolved_by),
             selectinload(Comment.replies).joinedload(Comment.author),
         )
-        .order_by(Comment.resolved_at.is_not(None), Comment.created_at, Comment.id)
+        .order_by(Comment.created_at, Comment.id)
     )
+    if up_to_revision is not None:
+        query = query.where(Comment.revision_number.is_(None) | (Comment.revision_number <= up_to_revision))
     return list(db.session.scalars(query).unique())
 
 
@@ -49,12 +54,12 @@ def transition_history(workplan: Workplan) -> list[AuditEvent]:
 
 
 def revisions_of(workplan: Workplan) -> list[Revision]:
-    """Every revision of the plan, newest first, without loading the snapshots' authors lazily."""
+    """Every revision of the plan, oldest first, with who submitted it."""
     query = (
         select(Revision)
         .where(Revision.workplan_id == workplan.id)
         .options(joinedload(Revision.created_by))
-        .order_by(Revision.number.desc())
+        .order_by(Revision.number)
     )
     return list(db.session.scalars(query))
 
@@ -69,6 +74,23 @@ def latest_revision_numbers(workplan_ids: list[int]) -> dict[int, int]:
         .group_by(Revision.workplan_id)
     )
     return dict(rows.all())
+
+
+def open_blocking_counts(workplan_ids: list[int]) -> dict[int, int]:
+    """How many blocking comments each plan still has open (plans with none are left out), in one statement."""
+    if not workplan_ids:
+        return {}
+    rows = db.session.execute(
+        select(Comment.workplan_id, func.count(Comment.id))
+        .where(Comment.workplan_id.in_(workplan_ids), Comment.is_blocking.is_(True), Comment.resolved_at.is_(None))
+        .group_by(Comment.workplan_id)
+    )
+    return dict(rows.all())
+
+
+def open_blocking_comments(workplan: Workplan) -> int:
+    """How many blocking comments on the plan are still open."""
+    return open_blocking_counts([workplan.id]).get(workplan.id, 0)
 
 
 def plan_standings(workplans: list[Workplan]) -> dict[int, str]:

@@ -271,9 +271,9 @@ def comments(workplan_id: int):
 @bp.get("/workplans/<int:workplan_id>/revisions/")
 @access("plan_viewer")
 def revisions(workplan_id: int):
-    """The plan's submitted revisions."""
+    """The plan's submitted revisions, newest first."""
     workplan = get_full_workplan_or_404(workplan_id, current_user)
-    return render_template("review/revisions.html", workplan=workplan, revisions=revisions_of(workplan))
+    return render_template("review/revisions.html", workplan=workplan, revisions=revisions_of(workplan)[::-1])
 
 
 @bp.get("/workplans/<int:workplan_id>/compare")

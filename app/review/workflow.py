@@ -9,8 +9,9 @@ from app.auth.models import User
 from app.db import utcnow
 from app.errors import IncompleteWorkplan, InvalidTransition, NotAllowed, StaleRevision
 from app.extensions import db
-from app.review.models import Comment, ReviewRead, Revision
+from app.review.models import ReviewRead, Revision
 from app.review.notifications import notify_country_officers, notify_hq
+from app.review.queries import open_blocking_comments
 from app.review.snapshots import SCHEMA_VERSION, snapshot_workplan
 from app.workplans.models import Workplan, WorkplanStatus
 from app.workplans.readiness import check_readiness
@@ -98,15 +99,6 @@ def lock_workplan(workplan: Workplan) -> None:
 def latest_revision_number(workplan: Workplan) -> int:
     """The number of the plan's newest revision, 0 when it was never submitted."""
     return db.session.scalar(select(func.max(Revision.number)).where(Revision.workplan_id == workplan.id)) or 0
-
-
-def open_blocking_comments(workplan: Workplan) -> int:
-    """How many blocking comments on the plan are still open."""
-    return db.session.scalar(
-        select(func.count(Comment.id)).where(
-            Comment.workplan_id == workplan.id, Comment.is_blocking.is_(True), Comment.resolved_at.is_(None)
-        )
-    )
 
 
 def submit_workplan(workplan: Workplan, user: User, note: str = "") -> Revision:

@@ -22,14 +22,6 @@ def visible_workplans(user: User) -> list[Workplan]:
     return list(db.session.scalars(restrict_to_visible(query, user)).unique())
 
 
-def get_visible_workplan_or_404(workplan_id: int, user: User) -> Workplan:
-    """Return the plan if the user may see it; otherwise 404, exactly as for a missing plan."""
-    workplan = db.session.get(Workplan, workplan_id)
-    if workplan is None or not can_view_workplan(user, workplan):
-        abort(404)
-    return workplan
-
-
 def full_plan_options():
     """Loader options that fetch a whole plan tree in a fixed number of statements."""
     outputs = selectinload(Workplan.objectives).selectinload(WorkplanObjective.outputs)
@@ -56,8 +48,3 @@ def get_full_workplan_or_404(workplan_id: int, user: User) -> Workplan:
     if workplan is None or not can_view_workplan(user, workplan):
         abort(404)
     return workplan
-
-
-def workplans_to_copy(user: User) -> list[Workplan]:
-    """Plans the user may start a new plan from: those they see, newest first."""
-    return visible_workplans(user)

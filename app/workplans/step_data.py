@@ -6,6 +6,7 @@ from decimal import Decimal
 from sqlalchemy import func, select
 
 from app.catalogue.models import Partner, PartnerType
+from app.catalogue.services import create_partner
 from app.errors import RefusedChange
 from app.extensions import db
 from app.plan_sections import FLAG, LINE, TEXT, item_field_names, section_fields
@@ -369,7 +370,7 @@ def prepare_activities(form, ctx: StepContext) -> None:
 
 def _proposed_partner(name: str, kind: str, ctx: StepContext) -> Partner | None:
     """Find a partner the plan may name by this name, or propose a new one for the plan's country."""
-    name = " ".join(name.split())
+    name = " ".join(name.split())[:200]
     if not name:
         return None
     existing = db.session.scalar(select(Partner).where(func.lower(Partner.name) == name.lower()))
@@ -381,15 +382,10 @@ def _proposed_partner(name: str, kind: str, ctx: StepContext) -> Partner | None:
             f"“{name}” cannot be proposed as a new partner. Pick it from the list if it is there; "
             "otherwise add a detail to the name, such as the city or the full title."
         )
-    partner = Partner(
-        name=name[:200],
-        type=PartnerType(kind) if kind in {t.value for t in PROPOSABLE_PARTNER_TYPES} else PartnerType.CIVIL_SOCIETY,
-        country_id=ctx.workplan.country_id,
-        is_confirmed=False,
-        proposed_by_id=ctx.user.id,
+    partner_type = (
+        PartnerType(kind) if kind in {t.value for t in PROPOSABLE_PARTNER_TYPES} else PartnerType.CIVIL_SOCIETY
     )
-    db.session.add(partner)
-    db.session.flush()
+    partner = create_partner(name, "", partner_type, ctx.workplan.country, actor=ctx.user, confirmed=False)
     ctx.partner_ids.add(partner.id)
     return partner
 

@@ -1,4 +1,4 @@
-"""Fixtures for PDF tests: a cache folder per test, signed-in clients, a canary listener, poppler tools."""
+"""Fixtures for PDF tests: a cache folder per test, an Iraqi officer, a canary listener, poppler tools, a short plan."""
 
 import http.server
 import os
@@ -19,26 +19,6 @@ def pdf_cache_dir(request, tmp_path):
     app = request.getfixturevalue("app")
     app.config["PDF_CACHE_DIR"] = str(tmp_path / "pdf-cache")
     return tmp_path / "pdf-cache"
-
-
-@pytest.fixture
-def sign_in(app):
-    """Return a new test client signed in as the given user."""
-
-    def client_for(user):
-        client = app.test_client()
-        response = client.post("/login", data={"email": user.email, "password": factories.PASSWORD})
-        assert response.status_code == 302
-        return client
-
-    return client_for
-
-
-@pytest.fixture
-def hq_user(catalogue):
-    user = factories.make_user("reviewer@example.org", "hq")
-    db.session.commit()
-    return user
 
 
 @pytest.fixture

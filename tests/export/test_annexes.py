@@ -85,3 +85,16 @@ def test_the_working_text_is_compared_with_the_latest_revision(demo_plan, pk_off
     changes = html_for(demo_plan).split("Changes since the previous revision")[-1]
     assert "Changes since revision 1" in changes
     assert "owner changed." in changes
+
+
+def test_the_working_text_follows_the_newest_of_several_revisions(demo_plan, pk_officer):
+    submit_workplan(demo_plan, pk_officer)
+    demo_plan.status = WorkplanStatus.CHANGES_REQUESTED
+    submit_workplan(demo_plan, pk_officer)
+    demo_plan.status = WorkplanStatus.CHANGES_REQUESTED
+    demo_plan.risks[0].owner = "Ministry of Interior"
+    db.session.commit()
+    html = html_for(demo_plan)
+    assert "Working text, after revision 2" in html
+    assert "Changes since revision 2" in html.split("Changes since the previous revision")[-1]
+    assert "Revision 1 of 2" in html_for(demo_plan, revision=1)

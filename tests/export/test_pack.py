@@ -46,6 +46,7 @@ def test_hq_gets_one_pdf_with_the_chosen_plans(plans, hq_user, sign_in):
     cover = texts[0]
     assert "Meeting pack" in cover and "Short plan 2026–2027" in cover and "Iraq plan 2026–2027" in cover
     assert "Donor edition" in cover
+    assert squash(cover).count(squash("Working text, not yet submitted")) == 2
     summaries = {
         text.split("Status summary: ")[1].split("\n")[0]: text
         for text in texts
@@ -100,15 +101,14 @@ def test_the_pack_needs_a_csrf_token(app, plans, hq_user, sign_in):
     assert response.status_code == 400
 
 
+def _internal_pack_of_both(client, plans):
+    """Print the Pakistan and Iraq plans as one internal pack, with annexes."""
+    data = {"workplan_ids": [plans["pk"].id, plans["iq"].id], "profile": "internal", "annexes": "y"}
+    return client.post("/review/pack", data=data)
+
+
 def test_the_pack_is_numbered_throughout_and_its_contents_give_the_page_each_plan_starts_on(plans, hq_user, sign_in):
-    response = sign_in(hq_user).post(
-        "/review/pack",
-        data={
-            "workplan_ids": [plans["pk"].id, plans["iq"].id],
-            "profile": "internal",
-            "annexes": "y",
-        },
-    )
+    response = _internal_pack_of_both(sign_in(hq_user), plans)
     texts = page_texts(response.data)
     total = len(texts)
     for number, text in enumerate(texts, start=1):
@@ -149,14 +149,7 @@ def test_only_the_pages_of_a_draft_plan_carry_the_draft_watermark(plans, hq_user
     plans["iq"].status = WorkplanStatus.APPROVED
     plans["iq"].approved_at = datetime(2026, 3, 12, tzinfo=UTC)
     db.session.commit()
-    response = sign_in(hq_user).post(
-        "/review/pack",
-        data={
-            "workplan_ids": [plans["pk"].id, plans["iq"].id],
-            "profile": "internal",
-            "annexes": "y",
-        },
-    )
+    response = _internal_pack_of_both(sign_in(hq_user), plans)
     texts = page_texts(response.data)
     entries = dict(contents_entries(texts[1]))
     iraq, pakistan = entries["Iraq: Iraq plan 2026–2027"], entries["Pakistan: Short plan 2026–2027"]

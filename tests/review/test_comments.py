@@ -1,5 +1,7 @@
 """Comments sit on sections and items, thread, resolve, and survive later revisions; compare defaults."""
 
+from datetime import UTC, datetime
+
 from sqlalchemy import func, select
 
 from app.extensions import db
@@ -105,3 +107,15 @@ def test_compare_defaults_to_changes_since_the_revision_last_reviewed(hq_user, s
     page = text_of(hq.get(f"/workplans/{plan_id}/compare?from=1&to=3").data)
     assert "Changes from revision 1 to revision 3" in page
     assert hq.get(f"/workplans/{plan_id}/compare?from=1&to=9").status_code == 404
+
+
+def test_the_comments_page_lists_open_threads_before_resolved_ones(hq_user, submitted_plan, sign_in):
+    earlier = factories.make_comment(
+        submitted_plan, hq_user, "Resolved long ago", created_at=datetime(2026, 1, 5, tzinfo=UTC)
+    )
+    earlier.resolved_at, earlier.resolved_by_id = datetime(2026, 1, 6, tzinfo=UTC), hq_user.id
+    factories.make_comment(submitted_plan, hq_user, "Still open, first", created_at=datetime(2026, 1, 7, tzinfo=UTC))
+    factories.make_comment(submitted_plan, hq_user, "Still open, second", created_at=datetime(2026, 1, 8, tzinfo=UTC))
+    db.session.commit()
+    page = text_of(sign_in(hq_user).get(f"/workplans/{submitted_plan.id}/comments").data)
+    assert page.index("Still open, first") < page.index("Still open, second") < page.index("Resolved long ago")

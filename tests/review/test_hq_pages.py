@@ -247,18 +247,8 @@ def test_the_queue_shows_readiness_and_open_blocking_comments(client, hq, demo_p
     blank = factories.make_workplan("IQ", title="Blank plan")
     submit(demo_plan, days_ago=2)
     submit(blank, days_ago=1)
-    db.session.add_all(
-        Comment(
-            workplan_id=demo_plan.id,
-            author_id=hq.id,
-            anchor_type="section",
-            section="context",
-            body="x",
-            is_blocking=blocking,
-            resolved_at=resolved,
-        )
-        for blocking, resolved in ((True, None), (True, None), (True, utcnow()), (False, None))
-    )
+    for blocking, resolved in ((True, None), (True, None), (True, utcnow()), (False, None)):
+        factories.make_comment(demo_plan, hq, "x", "context", is_blocking=blocking, resolved_at=resolved)
     db.session.commit()
 
     waiting = body_rows(tables(client.get("/review/"))["queue-waiting"])

@@ -195,6 +195,16 @@ def test_revisions_are_listed_and_immutable(submitted_plan, pk_officer, sign_in)
     db.session.rollback()
 
 
+def test_the_revisions_list_shows_the_newest_revision_first(submitted_plan, pk_officer, hq_user, sign_in):
+    hq, officer = sign_in(hq_user), sign_in(pk_officer)
+    assert hq.post(f"/workplans/{submitted_plan.id}/request-changes", data={"note": "Once more"}).status_code == 302
+    assert officer.post(f"/workplans/{submitted_plan.id}/submit").status_code == 302
+    page = text_of(officer.get(f"/workplans/{submitted_plan.id}/revisions/").data)
+    rows = page.split("<tbody>")[1].split("</tr>")
+    assert '<th scope="row">Revision 2</th>' in rows[0] and "Latest" in rows[0]
+    assert '<th scope="row">Revision 1</th>' in rows[1] and "Latest" not in rows[1]
+
+
 def test_notices_show_unread_count_and_only_visible_plans(hq_user, submitted_plan, pk_officer, sign_in, users):
     hq = sign_in(hq_user)
     assert '1<span class="visually-hidden"> unread' in hq.get("/workplans/").get_data(as_text=True)

@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from app.catalogue.models import Partner
 from app.extensions import db
-from app.review.models import Comment, Revision
+from app.review.models import Revision
 from app.review.snapshots import snapshot_workplan
 from tests import factories
 
@@ -21,10 +21,7 @@ def scene(catalogue):
     }
     plan = factories.make_workplan("PK", title="Pakistan plan")
     db.session.flush()
-    comment = Comment(
-        workplan_id=plan.id, author_id=people["hq"].id, anchor_type="section", section="summary", body="Please shorten."
-    )
-    db.session.add(comment)
+    comment = factories.make_comment(plan, people["hq"], "Please shorten.")
     db.session.add(Revision(workplan_id=plan.id, number=1, plan_version=1, snapshot=snapshot_workplan(plan)))
     db.session.commit()
     partner_id = db.session.scalar(select(Partner.id).order_by(Partner.id))

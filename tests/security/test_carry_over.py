@@ -2,7 +2,6 @@
 
 import re
 
-import pytest
 from sqlalchemy import func, select
 
 from app.extensions import db
@@ -11,13 +10,6 @@ from tests import factories
 from tests.pages import form_values, text_of
 
 ATTACKER_TEXT = "Planted by another site: send all shelter addresses to attacker@example.com"
-
-
-@pytest.fixture
-def plan(users):
-    workplan = factories.make_workplan("IQ", title="Iraq plan", lead_officer=users["off_iq"])
-    db.session.commit()
-    return workplan
 
 
 def _sign_in_after(client, response, user):
@@ -44,16 +36,18 @@ def _attack(app, client, path, fields):
     return client.post(path, data=fields)
 
 
-def test_a_foreign_autosave_post_is_not_stored_after_sign_in(app, client, users, plan):
-    path = f"/workplans/{plan.id}/steps/context/autosave"
-    response = _attack(app, client, path, {"context_situation": ATTACKER_TEXT, "lock_version": str(plan.lock_version)})
+def test_a_foreign_autosave_post_is_not_stored_after_sign_in(app, client, users, iq_plan):
+    path = f"/workplans/{iq_plan.id}/steps/context/autosave"
+    response = _attack(
+        app, client, path, {"context_situation": ATTACKER_TEXT, "lock_version": str(iq_plan.lock_version)}
+    )
     assert response.status_code in (400, 401)
     _sign_in_after(client, response, users["off_iq"])
     db.session.expire_all()
-    assert db.session.get(Workplan, plan.id).context_situation == ""
+    assert db.session.get(Workplan, iq_plan.id).context_situation == ""
 
 
-def test_a_foreign_new_plan_post_is_not_stored_after_sign_in(app, client, users, plan):
+def test_a_foreign_new_plan_post_is_not_stored_after_sign_in(app, client, users, iq_plan):
     country_id = users["off_iq"].countries[0].id
     fields = {
         "country_id": country_id,
@@ -68,32 +62,32 @@ def test_a_foreign_new_plan_post_is_not_stored_after_sign_in(app, client, users,
     assert db.session.scalar(select(func.count(Workplan.id)).where(Workplan.title == ATTACKER_TEXT)) == 0
 
 
-def test_a_foreign_step_post_is_only_shown_unsaved_after_sign_in(app, client, users, plan):
-    path = f"/workplans/{plan.id}/steps/context"
+def test_a_foreign_step_post_is_only_shown_unsaved_after_sign_in(app, client, users, iq_plan):
+    path = f"/workplans/{iq_plan.id}/steps/context"
     response = _attack(
         app,
         client,
         path,
-        {"context_situation": ATTACKER_TEXT, "lock_version": str(plan.lock_version), "action": "save"},
+        {"context_situation": ATTACKER_TEXT, "lock_version": str(iq_plan.lock_version), "action": "save"},
     )
     response = _sign_in_after(client, response, users["off_iq"])
     assert response.status_code == 200
     assert form_values(response.data)["context_situation"] == ATTACKER_TEXT
     assert "It is not saved yet: check it and press Save" in text_of(response.data)
     db.session.expire_all()
-    assert db.session.get(Workplan, plan.id).context_situation == ""
+    assert db.session.get(Workplan, iq_plan.id).context_situation == ""
 
 
-def test_carried_fields_cannot_smuggle_an_action_or_a_token(app, client, users, plan):
+def test_carried_fields_cannot_smuggle_an_action_or_a_token(app, client, users, iq_plan):
     app.config["WTF_CSRF_ENABLED"] = True
-    page = client.get(f"/login?next=/workplans/{plan.id}/steps/context").data
+    page = client.get(f"/login?next=/workplans/{iq_plan.id}/steps/context").data
     values = form_values(page)
     _set(
         values,
         {
             "email": users["off_iq"].email,
             "password": factories.PASSWORD,
-            "next_path": f"/workplans/{plan.id}/steps/context",
+            "next_path": f"/workplans/{iq_plan.id}/steps/context",
             "carry:action": "save",
             "carry:csrf_token": "x",
             "carry:context_situation": ATTACKER_TEXT,
@@ -106,7 +100,7 @@ def test_carried_fields_cannot_smuggle_an_action_or_a_token(app, client, users, 
     assert "x" not in restore.getlist("csrf_token")
 
 
-def test_text_carried_towards_another_page_is_dropped_at_sign_in(app, client, users, plan):
+def test_text_carried_towards_another_page_is_dropped_at_sign_in(app, client, users, iq_plan):
     app.config["WTF_CSRF_ENABLED"] = True
     values = form_values(client.get("/login").data)
     _set(
@@ -114,7 +108,7 @@ def test_text_carried_towards_another_page_is_dropped_at_sign_in(app, client, us
         {
             "email": users["off_iq"].email,
             "password": factories.PASSWORD,
-            "next_path": f"/workplans/{plan.id}/steps/context/autosave",
+            "next_path": f"/workplans/{iq_plan.id}/steps/context/autosave",
             "carry:context_situation": ATTACKER_TEXT,
         },
     )

@@ -18,20 +18,6 @@ CONTROL = ["\x00", "\x07", "\x1b"]
 INVISIBLE = "invisible control characters"
 
 
-@pytest.fixture
-def plan(users):
-    workplan = factories.make_workplan("IQ", title="Iraq plan", lead_officer=users["off_iq"])
-    db.session.commit()
-    return workplan
-
-
-@pytest.fixture
-def submitted(demo_plan, pk_officer, sign_in):
-    """The demo plan, submitted once (revision 1)."""
-    assert sign_in(pk_officer).post(f"/workplans/{demo_plan.id}/submit").status_code == 302
-    return demo_plan
-
-
 def _int_rules(app):
     for rule in app.url_map.iter_rules():
         names = [name for name, converter in rule._converters.items() if type(converter).__name__ == "IntegerConverter"]
@@ -58,33 +44,33 @@ def test_an_id_too_large_for_any_row_is_404_on_every_route(app, users, sign_in, 
 
 @pytest.mark.parametrize("number", HUGE)
 @pytest.mark.parametrize("argument", ["from", "to"])
-def test_compare_refuses_a_revision_number_too_large(submitted, users, sign_in, number, argument):
-    response = sign_in(users["hq"]).get(f"/workplans/{submitted.id}/compare?{argument}={number}")
+def test_compare_refuses_a_revision_number_too_large(submitted_plan, users, sign_in, number, argument):
+    response = sign_in(users["hq"]).get(f"/workplans/{submitted_plan.id}/compare?{argument}={number}")
     assert response.status_code == 400
     assert "out of range" in text_of(response.data)
 
 
 @pytest.mark.parametrize("number", HUGE)
-def test_a_meeting_pack_with_an_impossible_plan_id_is_refused(users, sign_in, plan, number):
-    response = sign_in(users["hq"]).post("/review/pack", data={"workplan_ids": [str(plan.id), str(number)]})
+def test_a_meeting_pack_with_an_impossible_plan_id_is_refused(users, sign_in, iq_plan, number):
+    response = sign_in(users["hq"]).post("/review/pack", data={"workplan_ids": [str(iq_plan.id), str(number)]})
     assert response.status_code == 400
     assert "out of range" in text_of(response.data)
 
 
 @pytest.mark.parametrize("number", HUGE)
-def test_approving_an_impossible_revision_is_refused(submitted, users, sign_in, number):
-    response = sign_in(users["hq"]).post(f"/workplans/{submitted.id}/approve", data={"revision": str(number)})
+def test_approving_an_impossible_revision_is_refused(submitted_plan, users, sign_in, number):
+    response = sign_in(users["hq"]).post(f"/workplans/{submitted_plan.id}/approve", data={"revision": str(number)})
     assert response.status_code == 400
 
 
 @pytest.mark.parametrize("number", HUGE)
-def test_a_step_row_with_an_impossible_id_is_refused(client, login, users, plan, number):
+def test_a_step_row_with_an_impossible_id_is_refused(client, login, users, iq_plan, number):
     login(users["off_iq"])
-    values = open_step(client, plan.id, "risks")
+    values = open_step(client, iq_plan.id, "risks")
     values["risks-0-id"] = str(number)
     values["risks-0-description"] = "Staff turnover"
     values["lock_version"] = str(number)
-    response = post_step(client, plan.id, "risks", values)
+    response = post_step(client, iq_plan.id, "risks", values)
     assert response.status_code == 400
     assert "out of range" in text_of(response.data)
 
@@ -101,10 +87,10 @@ def test_sign_in_with_a_control_character_is_refused_with_a_message(client, user
 
 
 @pytest.mark.parametrize("character", CONTROL)
-def test_a_comment_with_a_control_character_is_refused_and_given_back(users, sign_in, plan, character):
+def test_a_comment_with_a_control_character_is_refused_and_given_back(users, sign_in, iq_plan, character):
     body = f"Please check the budget{character} of activity 2."
     response = sign_in(users["hq"]).post(
-        f"/workplans/{plan.id}/comments", data={"about": "section:summary", "body": body}
+        f"/workplans/{iq_plan.id}/comments", data={"about": "section:summary", "body": body}
     )
     assert response.status_code == 400
     page = text_of(response.data)
@@ -175,19 +161,19 @@ def test_every_field_of_every_step_with_a_nul_gives_a_message_never_a_500(client
     assert "\x00" not in repr(form_values(client.get(step_url(demo_plan.id, step)).data))
 
 
-def test_a_step_text_with_a_control_character_is_refused_beside_the_field(client, login, users, plan):
+def test_a_step_text_with_a_control_character_is_refused_beside_the_field(client, login, users, iq_plan):
     login(users["off_iq"])
-    values = open_step(client, plan.id, "context")
+    values = open_step(client, iq_plan.id, "context")
     values["context_situation"] = "Routes through\x00 the border"
-    response = post_step(client, plan.id, "context", values)
+    response = post_step(client, iq_plan.id, "context", values)
     assert response.status_code == 200
     assert INVISIBLE in text_of(response.data)
     assert form_values(response.data)["context_situation"].startswith("Routes through")
 
 
-def test_a_query_with_a_control_character_is_refused(client, login, users, plan):
+def test_a_query_with_a_control_character_is_refused(client, login, users, iq_plan):
     login(users["off_iq"])
-    response = client.get(f"/workplans/{plan.id}/?tab=%00")
+    response = client.get(f"/workplans/{iq_plan.id}/?tab=%00")
     assert response.status_code == 400
 
 

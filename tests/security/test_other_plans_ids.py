@@ -132,14 +132,7 @@ def test_a_comment_of_another_plan_cannot_be_answered_or_resolved_through_this_p
 ):
     own, victims = plans
     victim = victims[victim_key]
-    thread = Comment(
-        workplan_id=victim.id,
-        author_id=users["hq"].id,
-        anchor_type="section",
-        section="summary",
-        body="On the other plan.",
-    )
-    db.session.add(thread)
+    thread = factories.make_comment(victim, users["hq"], "On the other plan.")
     db.session.commit()
     client = sign_in(pk_officer if who == "officer" else users["hq"])
     count = _count_comments()
@@ -164,20 +157,9 @@ def test_a_comment_of_another_plan_cannot_be_answered_or_resolved_through_this_p
 def test_only_a_thread_takes_replies_and_is_resolved_never_a_reply_in_it(plans, users, sign_in):
     """A reply sent to a reply would be stored where no page shows it; the request is refused instead."""
     own, _ = plans
-    thread = Comment(
-        workplan_id=own.id, author_id=users["hq"].id, anchor_type="section", section="summary", body="A thread."
-    )
-    db.session.add(thread)
+    thread = factories.make_comment(own, users["hq"], "A thread.")
     db.session.flush()
-    answer = Comment(
-        workplan_id=own.id,
-        author_id=users["hq"].id,
-        anchor_type="section",
-        section="summary",
-        body="An answer.",
-        parent_id=thread.id,
-    )
-    db.session.add(answer)
+    answer = factories.make_comment(own, users["hq"], "An answer.", parent_id=thread.id)
     db.session.commit()
     client = sign_in(users["hq"])
     count = _count_comments()

@@ -9,9 +9,10 @@ from app.catalogue.models import Partner
 from app.db import utcnow
 from app.export.services import gather_print_inputs, parse_export_options, render_plan_html
 from app.extensions import db
-from app.review.models import Comment, Notification, Revision
+from app.review.models import Notification, Revision
 from app.review.snapshots import snapshot_workplan
 from app.workplans.models import Workplan, WorkplanStatus
+from tests import factories
 
 ROOT = Path(__file__).resolve().parents[2]
 PAYLOAD = """<script>alert(1)</script>"><img src=x onerror=alert(1)>ssti-{{7*7}}-ssti{% raw %}javascript:alert(1)"""
@@ -83,9 +84,7 @@ def test_hostile_text_in_every_field_shows_as_text_on_every_page(demo_plan, pk_o
     pk_officer.name = PAYLOAD[:200]
     partner = db.session.scalar(select(Partner).where(Partner.country_id == plan.country_id))
     partner.name = PAYLOAD[:200]
-    db.session.add(
-        Comment(workplan_id=plan.id, author_id=pk_officer.id, anchor_type="section", section="summary", body=PAYLOAD)
-    )
+    factories.make_comment(plan, pk_officer, PAYLOAD)
     db.session.commit()
 
     officer, hq = sign_in(pk_officer), sign_in(users["hq"])

@@ -22,13 +22,6 @@ def _without_tokens(page: bytes) -> bytes:
     return re.sub(rb'name="csrf_token" value="[^"]*"', b'name="csrf_token" value=""', page)
 
 
-@pytest.fixture
-def iq_plan(users):
-    plan = factories.make_workplan("IQ", title="Iraq plan", lead_officer=users["off_iq"])
-    db.session.commit()
-    return plan
-
-
 def test_unknown_step_is_404(client, users, login, iq_plan):
     login(users["off_iq"])
     assert client.get(step_url(iq_plan.id, "nope")).status_code == 404
@@ -420,15 +413,36 @@ def test_objectives_are_ranked_and_at_least_one_is_needed(client, users, login, 
     assert [(item.objective.number, item.priority) for item in plan.objectives] == [(5, 1), (6, 2), (1, 3)]
 
 
+def _propose_partner(client, plan_id: int, name: str, kind: str):
+    """Propose a new partner for the first activity from the Activities step and save."""
+    values = open_step(client, plan_id, "activities")
+    values["outputs-0-activities-0-new_partner_name"] = name
+    values["outputs-0-activities-0-new_partner_type"] = kind
+    return post_step(client, plan_id, "activities", values)
+
+
 def test_a_partner_proposed_inline_is_linked_and_awaits_confirmation(client, users, login, demo_plan, pk_officer):
     login(pk_officer)
-    values = open_step(client, demo_plan.id, "activities")
-    values["outputs-0-activities-0-new_partner_name"] = "Lahore Legal Aid Society"
-    values["outputs-0-activities-0-new_partner_type"] = "civil_society"
-    assert post_step(client, demo_plan.id, "activities", values).status_code == 302
+    assert _propose_partner(client, demo_plan.id, "Lahore Legal Aid Society", "civil_society").status_code == 302
     partner = db.session.scalar(select(Partner).where(Partner.name == "Lahore Legal Aid Society"))
     assert partner.is_confirmed is False and partner.country.code == "PK" and partner.proposed_by_id == pk_officer.id
     assert partner in db.session.get(Workplan, demo_plan.id).activities[0].partners
+
+
+def test_a_partner_proposed_from_the_activities_step_writes_the_partner_audit_line(
+    client, login, demo_plan, pk_officer
+):
+    login(pk_officer)
+    assert _propose_partner(client, demo_plan.id, "  Lahore   Legal Aid Society ", "academia").status_code == 302
+    partner = db.session.scalar(select(Partner).where(Partner.name == "Lahore Legal Aid Society"))
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "partner.create"))
+    assert (event.actor_id, event.object_type, event.object_id) == (pk_officer.id, "partner", partner.id)
+    assert event.details == {
+        "name": "Lahore Legal Aid Society",
+        "type": "academia",
+        "country": "PK",
+        "is_confirmed": False,
+    }
 
 
 def test_every_save_is_audited(client, users, login, iq_plan):
