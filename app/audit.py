@@ -1,9 +1,45 @@
-"""Write lines to the append-only audit log."""
+"""The append-only audit log: its table and the one way to write a line to it."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 from flask import has_request_context, request
+from sqlalchemy import JSON, ForeignKey, String, Text, event
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.db import created_at, int_pk
 from app.extensions import db
-from app.review.models import AuditEvent
+
+if TYPE_CHECKING:
+    from app.auth.models import User
+
+
+class AuditEvent(db.Model):
+    """One append-only line of the audit log: who did what, to what, when and from where."""
+
+    __tablename__ = "audit_events"
+
+    id: Mapped[int_pk]
+    at: Mapped[created_at]
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    action: Mapped[str] = mapped_column(String(64), index=True)
+    workplan_id: Mapped[int | None] = mapped_column(ForeignKey("workplans.id"), index=True)
+    country_id: Mapped[int | None] = mapped_column(ForeignKey("countries.id"))
+    object_type: Mapped[str] = mapped_column(String(32), default="")
+    object_id: Mapped[int | None]
+    from_status: Mapped[str | None] = mapped_column(String(32))
+    to_status: Mapped[str | None] = mapped_column(String(32))
+    note: Mapped[str] = mapped_column(Text, default="")
+    ip_address: Mapped[str] = mapped_column(String(64), default="")
+    details: Mapped[dict] = mapped_column(JSON, default=dict)
+
+    actor: Mapped[User | None] = relationship()
+
+
+@event.listens_for(AuditEvent, "before_update")
+def _refuse_audit_update(mapper, connection, target):
+    raise ValueError("the audit log is append-only")
 
 
 def record_event(

@@ -3,7 +3,7 @@
 from datetime import UTC, datetime
 from typing import Annotated
 
-from sqlalchemy import DateTime, MetaData, String, Text
+from sqlalchemy import DateTime, Enum, MetaData, String, Text
 from sqlalchemy.orm import DeclarativeBase, mapped_column
 from sqlalchemy.types import TypeDecorator
 
@@ -36,6 +36,19 @@ class UTCDateTime(TypeDecorator):
         if value is not None and value.tzinfo is None:
             return value.replace(tzinfo=UTC)
         return value
+
+
+def enum_column(enum_cls, length: int = 32, name: str | None = None):
+    """A portable enum column: stored as a string of the enum's values, checked by a constraint."""
+    return Enum(
+        enum_cls,
+        native_enum=False,
+        length=length,
+        values_callable=lambda members: [m.value for m in members],
+        validate_strings=True,
+        create_constraint=True,
+        name=name or enum_cls.__name__.lower(),
+    )
 
 
 class Base(DeclarativeBase):

@@ -8,8 +8,8 @@ from flask_login import UserMixin
 from sqlalchemy import Column, ForeignKey, String, Table
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.catalogue.models import Country, enum_column
-from app.db import UTCDateTime, created_at, int_pk
+from app.catalogue.models import Country
+from app.db import UTCDateTime, created_at, enum_column, int_pk
 from app.extensions import db
 
 user_countries = Table(

@@ -6,9 +6,9 @@ from datetime import timedelta
 from flask import current_app
 from sqlalchemy import select, text
 
+from app.audit import AuditEvent
 from app.db import utcnow
 from app.extensions import db
-from app.review.models import AuditEvent
 
 FAILED = "auth.login_failed"
 # Namespaces of the PostgreSQL advisory locks that make "count, check, try, record" one step.

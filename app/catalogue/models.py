@@ -2,10 +2,10 @@
 
 import enum
 
-from sqlalchemy import JSON, Enum, ForeignKey, String, Text
+from sqlalchemy import JSON, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.db import code, int_pk, name
+from app.db import code, enum_column, int_pk, name
 from app.extensions import db
 
 
@@ -45,19 +45,6 @@ PARTNER_TYPE_LABELS = {
     PartnerType.ACADEMIA: "Academia",
     PartnerType.DONOR: "Donor",
 }
-
-
-def enum_column(enum_cls, length: int = 32, name: str | None = None):
-    """A portable enum column: stored as a string of the enum's values, checked by a constraint."""
-    return Enum(
-        enum_cls,
-        native_enum=False,
-        length=length,
-        values_callable=lambda members: [m.value for m in members],
-        validate_strings=True,
-        create_constraint=True,
-        name=name or enum_cls.__name__.lower(),
-    )
 
 
 class Country(db.Model):

@@ -1,4 +1,4 @@
-"""Review records: immutable revision snapshots, threaded comments, the audit log."""
+"""Review records: immutable revision snapshots, threaded comments, read marks and notices."""
 
 from datetime import datetime
 
@@ -60,33 +60,6 @@ class Comment(db.Model):
     @property
     def is_open(self) -> bool:
         return self.resolved_at is None
-
-
-class AuditEvent(db.Model):
-    """One append-only line of the audit log: who did what, to what, when and from where."""
-
-    __tablename__ = "audit_events"
-
-    id: Mapped[int_pk]
-    at: Mapped[created_at]
-    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    action: Mapped[str] = mapped_column(String(64), index=True)
-    workplan_id: Mapped[int | None] = mapped_column(ForeignKey("workplans.id"), index=True)
-    country_id: Mapped[int | None] = mapped_column(ForeignKey("countries.id"))
-    object_type: Mapped[str] = mapped_column(String(32), default="")
-    object_id: Mapped[int | None]
-    from_status: Mapped[str | None] = mapped_column(String(32))
-    to_status: Mapped[str | None] = mapped_column(String(32))
-    note: Mapped[str] = mapped_column(Text, default="")
-    ip_address: Mapped[str] = mapped_column(String(64), default="")
-    details: Mapped[dict] = mapped_column(JSON, default=dict)
-
-    actor: Mapped[User | None] = relationship()
-
-
-@event.listens_for(AuditEvent, "before_update")
-def _refuse_audit_update(mapper, connection, target):
-    raise ValueError("the audit log is append-only")
 
 
 class ReviewRead(db.Model):

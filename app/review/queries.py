@@ -6,11 +6,12 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
+from app.audit import AuditEvent
 from app.auth.models import User
 from app.extensions import db
 from app.permissions import visible_country_ids
 from app.review.labels import standing_label
-from app.review.models import AuditEvent, Comment, Notification, ReviewRead, Revision
+from app.review.models import Comment, Notification, ReviewRead, Revision
 from app.workplans.models import Workplan, WorkplanStatus
 
 TRANSITION_ACTIONS = (

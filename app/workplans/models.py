@@ -8,8 +8,8 @@ from sqlalchemy import JSON, Column, ForeignKey, Numeric, String, Table, UniqueC
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.auth.models import User
-from app.catalogue.models import Country, Objective, Partner, Recommendation, enum_column
-from app.db import UTCDateTime, created_at, int_pk, long_text, utcnow
+from app.catalogue.models import Country, Objective, Partner, Recommendation
+from app.db import UTCDateTime, created_at, enum_column, int_pk, long_text, utcnow
 from app.extensions import db
 
 

@@ -3,9 +3,9 @@
 import pytest
 from sqlalchemy import select
 
+from app.audit import AuditEvent
 from app.catalogue.models import Country
 from app.extensions import db
-from app.review.models import AuditEvent
 
 
 @pytest.fixture

@@ -3,10 +3,10 @@
 import pytest
 from sqlalchemy import func, select
 
+from app.audit import AuditEvent
 from app.auth.models import User
 from app.catalogue.models import Partner
 from app.extensions import db
-from app.review.models import AuditEvent
 
 
 def admin_requests(app, user_id: int, partner_id: int) -> list[tuple[str, str]]:

@@ -2,10 +2,10 @@
 
 from sqlalchemy import select
 
+from app.audit import AuditEvent
 from app.auth.models import User
 from app.auth.passwords import HASHER
 from app.extensions import db
-from app.review.models import AuditEvent
 from tests import factories
 
 

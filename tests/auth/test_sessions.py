@@ -5,8 +5,8 @@ from email.utils import parsedate_to_datetime
 
 from sqlalchemy import select
 
+from app.audit import AuditEvent
 from app.extensions import db
-from app.review.models import AuditEvent
 from tests import factories
 
 

@@ -4,8 +4,8 @@ import threading
 
 from sqlalchemy import func, select
 
+from app.audit import AuditEvent
 from app.extensions import db
-from app.review.models import AuditEvent
 
 ATTEMPTS = 25
 

@@ -10,11 +10,12 @@ from contextlib import contextmanager
 import pytest
 from sqlalchemy import event, select
 
+from app.audit import AuditEvent
 from app.database import PROCESS_WRITER
 from app.export import pack as pack_module
 from app.export import services as export_services
 from app.extensions import db
-from app.review.models import AuditEvent, Comment
+from app.review.models import Comment
 from app.workplans.models import Workplan
 from tests import factories
 from tests.pages import form_values, text_of

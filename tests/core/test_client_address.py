@@ -4,8 +4,8 @@ import pytest
 from sqlalchemy import select
 
 from app import create_app
+from app.audit import AuditEvent
 from app.extensions import db
-from app.review.models import AuditEvent
 
 REAL, SPOOFED = "203.0.113.9", "192.0.2.77"
 

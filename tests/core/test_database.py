@@ -8,8 +8,8 @@ from sqlalchemy import inspect, text
 from sqlalchemy.exc import DatabaseError, IntegrityError
 
 from app import create_app
+from app.audit import AuditEvent
 from app.extensions import db
-from app.review.models import AuditEvent
 from tests import factories
 
 

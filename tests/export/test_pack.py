@@ -3,8 +3,8 @@
 import pytest
 from sqlalchemy import select
 
+from app.audit import AuditEvent
 from app.extensions import db
-from app.review.models import AuditEvent
 from tests import factories
 from tests.export.pdf import bookmarks, contents_entries, page_texts, reader, squash
 from tests.pages import form_values

@@ -5,10 +5,10 @@ import re
 import pytest
 from sqlalchemy import select
 
+from app.audit import AuditEvent
 from app.export import services
 from app.export.profiles import PROFILES
 from app.extensions import db
-from app.review.models import AuditEvent
 from app.review.workflow import submit_workplan
 from tests import factories
 from tests.export.pdf import page_texts

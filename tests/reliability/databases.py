@@ -9,10 +9,10 @@ from flask_migrate import upgrade
 from sqlalchemy import create_engine, func, make_url, select, text
 
 from app import create_app
+from app.audit import AuditEvent
 from app.catalogue.seeding import seed_catalogue
 from app.demo import create_demo_data
 from app.extensions import db
-from app.review.models import AuditEvent
 from config import DevelopmentConfig
 
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL")

@@ -8,10 +8,11 @@ from contextlib import closing
 import pytest
 from sqlalchemy import select, text
 
+from app.audit import AuditEvent
 from app.auth.models import User
 from app.extensions import db
 from app.review.comments import add_comment, reply_to_comment
-from app.review.models import AuditEvent, Revision
+from app.review.models import Revision
 from app.review.workflow import approve_workplan, revise_workplan, submit_workplan
 from app.workplans.context import StepContext
 from app.workplans.models import Workplan

@@ -3,8 +3,9 @@
 import pytest
 from sqlalchemy import func, select
 
+from app.audit import AuditEvent
 from app.extensions import db
-from app.review.models import AuditEvent, Comment, Notification, Revision
+from app.review.models import Comment, Notification, Revision
 from app.workplans.models import Workplan, WorkplanStatus
 from tests.pages import text_of
 from tests.workplans.helpers import open_step, post_step

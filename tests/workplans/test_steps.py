@@ -6,9 +6,9 @@ import pytest
 from sqlalchemy import func, select
 from werkzeug.datastructures import MultiDict
 
+from app.audit import AuditEvent
 from app.catalogue.models import Partner
 from app.extensions import db
-from app.review.models import AuditEvent
 from app.workplans.context import StepContext
 from app.workplans.models import Risk, Workplan, WorkplanStatus
 from tests import factories
