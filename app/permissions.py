@@ -1,40 +1,48 @@
-"""Who may see, edit and review what: the one place every view asks."""
+"""Who may see, edit and review what: the one place every view, service and page asks.
+
+Every rule reads the user's role and countries through the User model's properties; nothing
+here imports a feature package, so every feature may import it.
+"""
+
+from __future__ import annotations
 
 from functools import wraps
+from typing import TYPE_CHECKING
 
-from flask import abort
+from flask import abort, current_app
 from flask_login import current_user, login_required
-from sqlalchemy import Select, false
 
-from app.auth.models import User
-from app.workplans.models import Workplan
+if TYPE_CHECKING:
+    from app.auth.models import Role, User
+    from app.review.models import Comment
+    from app.workplans.models import Workplan
 
 
 def visible_country_ids(user: User) -> set[int] | None:
     """Return the ids of the countries whose plans the user sees, or None for all of them."""
-    if user.sees_all_countries:
+    if sees_every_country(user):
         return None
     return user.country_ids
 
 
-def restrict_to_visible(query: Select, user: User) -> Select:
-    """Limit a select over Workplan to the plans the user may see."""
-    country_ids = visible_country_ids(user)
-    if country_ids is None:
-        return query
-    if not country_ids:
-        return query.where(false())
-    return query.where(Workplan.country_id.in_(country_ids))
+def sees_every_country(user: User) -> bool:
+    """HQ reviewers and administrators see the plans of every country; officers those of their own."""
+    return user.sees_all_countries
+
+
+def is_country_officer(user: User, country_id: int | None) -> bool:
+    """Whether the user is an officer serving this country (who drafts its plans)."""
+    return user.is_officer and country_id in user.country_ids
 
 
 def can_view_workplan(user: User, workplan: Workplan) -> bool:
     """Officers see their countries' plans; HQ and administrators see all."""
-    return user.sees_all_countries or workplan.country_id in user.country_ids
+    return sees_every_country(user) or workplan.country_id in user.country_ids
 
 
 def can_edit_workplan(user: User, workplan: Workplan) -> bool:
     """Only officers of the plan's country edit it, and only while it is a draft or sent back."""
-    return user.is_officer and workplan.country_id in user.country_ids and workplan.status.is_editable_by_officer
+    return is_country_officer(user, workplan.country_id) and workplan.status.is_editable_by_officer
 
 
 def can_create_workplan(user: User) -> bool:
@@ -42,14 +50,46 @@ def can_create_workplan(user: User) -> bool:
     return user.is_officer and bool(user.countries)
 
 
+def can_create_workplan_for(user: User, country_id: int) -> bool:
+    """Officers start plans (or move their plan) only for a country they serve."""
+    return is_country_officer(user, country_id)
+
+
 def can_review(user: User) -> bool:
-    """HQ reviewers comment on, send back and approve plans."""
+    """HQ reviewers send plans back, approve them, and are told when plans are submitted."""
     return user.is_hq
+
+
+def can_move_workplan(user: User, workplan: Workplan, by_officer: bool) -> bool:
+    """Officers of the plan's country submit and revise it; HQ reviewers send it back and approve it."""
+    return is_country_officer(user, workplan.country_id) if by_officer else can_review(user)
+
+
+def can_comment(user: User, workplan: Workplan) -> bool:
+    """HQ reviewers and the officers of the plan's country comment."""
+    return can_review(user) or is_country_officer(user, workplan.country_id)
+
+
+def can_block_approval(user: User) -> bool:
+    """Only HQ reviewers mark a comment as blocking, which holds up approval."""
+    return can_review(user)
+
+
+def can_resolve(user: User, comment: Comment, workplan: Workplan) -> bool:
+    """HQ resolves any comment; officers resolve their country's non-blocking ones."""
+    if can_review(user):
+        return True
+    return not comment.is_blocking and is_country_officer(user, workplan.country_id)
 
 
 def can_administer(user: User) -> bool:
     """Administrators manage accounts, partners and the catalogue."""
     return user.is_admin
+
+
+def can_change_account(actor: User, user: User, role: Role, is_active: bool) -> bool:
+    """Administrators change any account but never lock themselves out: theirs stays active and administrator."""
+    return user.id != actor.id or (is_active and can_administer(actor) and role == actor.role)
 
 
 # Every route declares one of these rules (see `access`); tests/security checks each against a matrix.
@@ -67,10 +107,18 @@ ACCESS_RULES = {
 }
 _ROLE_CHECKS = {
     "officer": lambda user: user.is_officer,
-    "hq": lambda user: user.is_hq,
-    "hq_or_admin": lambda user: user.is_hq or user.is_admin,
-    "admin": lambda user: user.is_admin,
+    "hq": can_review,
+    "hq_or_admin": lambda user: can_review(user) or can_administer(user),
+    "admin": can_administer,
 }
+
+
+def may_open(user: User, endpoint: str) -> bool:
+    """Whether a signed-in user's role passes the access rule of the page behind an endpoint (for menus)."""
+    if not user.is_authenticated:
+        return False
+    check = _ROLE_CHECKS.get(current_app.view_functions[endpoint].access_rule)
+    return check is None or check(user)
 
 
 def access(rule: str):

@@ -12,7 +12,7 @@ from app.auth.services import AccountError, create_user, set_password, update_us
 from app.catalogue.models import Partner
 from app.catalogue.services import DuplicatePartner, confirm_partner, create_partner, update_partner
 from app.extensions import db
-from app.permissions import access
+from app.permissions import access, sees_every_country
 
 
 def _show_error(form: Form, error: AccountError, fallback: str) -> None:
@@ -31,7 +31,9 @@ def index():
 @access("admin")
 def users():
     """List every account."""
-    return render_template("admin/users.html", users=list_users())
+    accounts = list_users()
+    every_country = {user.id for user in accounts if sees_every_country(user)}
+    return render_template("admin/users.html", users=accounts, sees_every_country=every_country)
 
 
 @bp.route("/users/new", methods=["GET", "POST"])

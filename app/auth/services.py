@@ -9,6 +9,7 @@ from app.catalogue.models import Country
 from app.db import utcnow
 from app.errors import DomainError
 from app.extensions import db
+from app.permissions import can_change_account
 
 
 class AccountError(DomainError):
@@ -76,7 +77,7 @@ def create_user(
 
 def update_user(user: User, name: str, role: Role, countries: list[Country], is_active: bool, actor: User) -> User:
     """Change an account's name, role, countries or active flag; effective on its next request."""
-    if user.id == actor.id and (not is_active or role != Role.ADMIN):
+    if not can_change_account(actor, user, role, is_active):
         raise AccountError("You cannot disable yourself or remove your own administrator role.", field="role")
     was_active = user.is_active
     user.name = name.strip() or user.name

@@ -1,4 +1,4 @@
-"""Template filters, globals and the security headers on every response."""
+"""Template filters, the main menu and the security headers on every response."""
 
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -7,8 +7,11 @@ from flask import Flask, current_app, request
 from flask_login import current_user
 from markupsafe import Markup
 
+from app.permissions import may_open
 from app.plan_sections import SECTIONS_BY_KEY, item_label
 
+# The menu's links to pages only some roles may open, by endpoint.
+MENU = ("hq.queue", "hq.dashboard", "export.meeting_pack", "admin.index")
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
@@ -41,13 +44,18 @@ def format_date(value: datetime | None) -> Markup | str:
 
 
 def register_helpers(app: Flask) -> None:
-    """Register filters and the after-request header hook."""
+    """Register filters, the menu and the after-request header hook."""
     app.add_template_filter(format_eur, "eur")
     app.add_template_filter(format_time, "when")
     app.add_template_filter(format_date, "day")
     # Section titles and field labels for the plan overview and the printed plan.
     app.add_template_global(SECTIONS_BY_KEY, "plan_sections")
     app.add_template_global(item_label, "item_label")
+
+    @app.context_processor
+    def main_menu():
+        # Each link shows exactly when its page's access rule lets the user in.
+        return {"menu": {endpoint: may_open(current_user, endpoint) for endpoint in MENU}}
 
     @app.after_request
     def security_headers(response):

@@ -5,9 +5,8 @@ from sqlalchemy import select
 from app.auth.models import User
 from app.catalogue.models import Country, Theme
 from app.extensions import db
-from app.permissions import restrict_to_visible
 from app.workplans.models import Workplan
-from app.workplans.queries import full_plan_options
+from app.workplans.queries import full_plan_options, restrict_to_visible
 
 
 def theme_order() -> dict[str, int]:

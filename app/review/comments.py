@@ -7,6 +7,7 @@ from app.auth.models import User
 from app.db import utcnow
 from app.errors import NotAllowed, RefusedChange
 from app.extensions import db
+from app.permissions import can_block_approval, can_comment, can_resolve, can_review
 from app.plan_sections import COMMENT_SECTIONS, item_name, item_section
 from app.review.models import Comment
 from app.review.notifications import notify_country_officers, notify_hq
@@ -64,14 +65,9 @@ def anchor_label(comment: Comment, anchors: dict[str, Anchor]) -> str:
     )
 
 
-def can_comment(user: User, workplan: Workplan) -> bool:
-    """HQ reviewers and the officers of the plan's country comment."""
-    return user.is_hq or (user.is_officer and workplan.country_id in user.country_ids)
-
-
 def _notify_about(comment: Comment, workplan: Workplan, user: User) -> None:
     message = f"New comment on “{workplan.title}” by {user.name}."
-    if user.is_hq:
+    if can_review(user):
         notify_country_officers(workplan, "comment", message, exclude=user)
     else:
         notify_hq(workplan, "comment", message)
@@ -83,8 +79,7 @@ def add_comment(workplan: Workplan, user: User, anchor_key: str, body: str, is_b
     anchor = {a.key: a for a in plan_anchors(workplan)}.get(anchor_key)
     if anchor is None:
         raise RefusedChange("Choose what the comment is about from the list.", field="about")
-    # Only HQ can hold up approval.
-    blocking = bool(is_blocking and user.is_hq)
+    blocking = bool(is_blocking and can_block_approval(user))
     return _post(
         workplan,
         user,
@@ -136,13 +131,6 @@ def _post(workplan, user, body, action, anchor_type, anchor_id, section, audit, 
     record_event(action, actor=user, workplan=workplan, obj=comment, **audit)
     _notify_about(comment, workplan, user)
     return comment
-
-
-def can_resolve(user: User, comment: Comment, workplan: Workplan) -> bool:
-    """HQ resolves any comment; officers resolve their country's non-blocking ones."""
-    if user.is_hq:
-        return True
-    return not comment.is_blocking and user.is_officer and workplan.country_id in user.country_ids
 
 
 def resolve_comment(comment: Comment, workplan: Workplan, user: User) -> None:

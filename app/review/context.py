@@ -6,8 +6,9 @@ from flask import request
 from wtforms.fields.choices import SelectChoice
 
 from app.auth.models import User
+from app.permissions import can_block_approval, can_comment, can_resolve
 from app.plan_sections import COMMENT_SECTIONS, step_of_section
-from app.review.comments import anchor_key, anchor_label, can_comment, can_resolve, plan_anchors
+from app.review.comments import anchor_key, anchor_label, plan_anchors
 from app.review.forms import ApproveForm, CommentForm, ReplyForm, RequestChangesForm, TransitionForm
 from app.review.labels import standing_label
 from app.review.queries import comment_threads, open_blocking_comments, review_notes, transition_history
@@ -32,7 +33,7 @@ def review_context(workplan: Workplan, user: User) -> dict:
         "open_count": sum(1 for thread in threads if thread.is_open),
         "resolvable_ids": {thread.id for thread in threads if thread.is_open and can_resolve(user, thread, workplan)},
         "can_comment": can_comment(user, workplan),
-        "can_block": user.is_hq,
+        "can_block": can_block_approval(user),
         "comment_form": comment_form,
         "reply_form": ReplyForm(formdata=None),
         "transitions": allowed_transitions(workplan, user),

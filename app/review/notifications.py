@@ -12,10 +12,11 @@ from email.message import EmailMessage
 
 from flask import current_app, has_app_context
 from sqlalchemy import event, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
-from app.auth.models import Role, User, user_countries
+from app.auth.models import User, user_countries
 from app.extensions import db
+from app.permissions import can_review, is_country_officer
 from app.review.models import Notification
 from app.workplans.models import Workplan
 
@@ -34,17 +35,21 @@ def notify(users: list[User], workplan: Workplan | None, kind: str, message: str
 
 def notify_hq(workplan: Workplan, kind: str, message: str) -> None:
     """Tell every HQ reviewer."""
-    notify(list(db.session.scalars(select(User).where(User.role == Role.HQ))), workplan, kind, message)
+    users = db.session.scalars(select(User).where(User.is_active.is_(True)).order_by(User.id))
+    notify([user for user in users if can_review(user)], workplan, kind, message)
 
 
 def notify_country_officers(workplan: Workplan, kind: str, message: str, exclude: User | None = None) -> None:
     """Tell the officers who serve the plan's country."""
-    officers = db.session.scalars(
+    linked = db.session.scalars(
         select(User)
         .join(user_countries)
-        .where(user_countries.c.country_id == workplan.country_id, User.role == Role.OFFICER)
+        .where(user_countries.c.country_id == workplan.country_id)
+        .options(selectinload(User.countries))
+        .order_by(User.id)
     )
-    notify(list(officers), workplan, kind, message, exclude=exclude)
+    officers = [user for user in linked if is_country_officer(user, workplan.country_id)]
+    notify(officers, workplan, kind, message, exclude=exclude)
 
 
 OUTBOX = "glo_act_outbox"

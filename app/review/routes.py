@@ -11,9 +11,9 @@ from app.database import begin_writing
 from app.db import utcnow
 from app.errors import IncompleteWorkplan, InvalidTransition, NotAllowed, RefusedChange, StaleRevision
 from app.extensions import db
-from app.permissions import access, can_edit_workplan
+from app.permissions import access, can_comment, can_edit_workplan
 from app.review import bp
-from app.review.comments import add_comment, can_comment, reply_to_comment, resolve_comment
+from app.review.comments import add_comment, reply_to_comment, resolve_comment
 from app.review.context import review_context
 from app.review.diff import diff_snapshots
 from app.review.forms import ApproveForm, CommentForm, ReplyForm, RequestChangesForm, TransitionForm

@@ -9,12 +9,13 @@ from app.auth.models import User
 from app.db import utcnow
 from app.errors import IncompleteWorkplan, InvalidTransition, NotAllowed, StaleRevision
 from app.extensions import db
+from app.permissions import can_move_workplan, can_review
 from app.review.models import ReviewRead, Revision
 from app.review.notifications import notify_country_officers, notify_hq
 from app.review.queries import open_blocking_comments
-from app.review.snapshots import SCHEMA_VERSION, snapshot_workplan
 from app.workplans.models import Workplan, WorkplanStatus
 from app.workplans.readiness import check_readiness
+from app.workplans.snapshots import SCHEMA_VERSION, snapshot_workplan
 
 DRAFT, SUBMITTED, CHANGES, APPROVED = (
     WorkplanStatus.DRAFT,
@@ -55,9 +56,9 @@ def authorize_transition(name: str, workplan: Workplan, user: User) -> None:
 
 
 def _refusal(transition: Transition, workplan: Workplan, user: User) -> Exception | None:
-    if transition.by_officer and not (user.is_officer and workplan.country_id in user.country_ids):
-        return NotAllowed("Only the officers of this plan's country can do this.")
-    if not transition.by_officer and not user.is_hq:
+    if not can_move_workplan(user, workplan, transition.by_officer):
+        if transition.by_officer:
+            return NotAllowed("Only the officers of this plan's country can do this.")
         return NotAllowed("Only HQ reviewers can do this.")
     if workplan.status not in transition.sources:
         return InvalidTransition(f"A plan that is “{workplan.status.label}” cannot be moved this way.")
@@ -172,7 +173,7 @@ def revise_workplan(workplan: Workplan, user: User, note: str = "") -> None:
 
 def record_read(workplan: Workplan, user: User, revision_number: int) -> None:
     """Remember the latest revision an HQ reviewer has read, for "changes since I last reviewed"."""
-    if not user.is_hq or not revision_number:
+    if not can_review(user) or not revision_number:
         return
     read = db.session.get(ReviewRead, (user.id, workplan.id))
     if read is None:

@@ -1,14 +1,24 @@
 """Read queries for workplan pages, each in a fixed number of statements."""
 
 from flask import abort
-from sqlalchemy import select
+from sqlalchemy import Select, false, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.auth.models import User
 from app.catalogue.models import Country, Recommendation
 from app.extensions import db
-from app.permissions import can_view_workplan, restrict_to_visible
+from app.permissions import can_view_workplan, visible_country_ids
 from app.workplans.models import Activity, Lesson, Output, Workplan, WorkplanObjective
+
+
+def restrict_to_visible(query: Select, user: User) -> Select:
+    """Limit a select over Workplan to the plans the user may see."""
+    country_ids = visible_country_ids(user)
+    if country_ids is None:
+        return query
+    if not country_ids:
+        return query.where(false())
+    return query.where(Workplan.country_id.in_(country_ids))
 
 
 def visible_workplans(user: User) -> list[Workplan]:

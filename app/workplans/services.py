@@ -10,6 +10,7 @@ from app.catalogue.models import Country
 from app.db import utcnow
 from app.errors import NotAllowed, StaleEdit
 from app.extensions import db
+from app.permissions import can_create_workplan_for
 from app.plan_sections import NARRATIVE_FIELDS
 from app.workplans.context import StepContext
 from app.workplans.models import (
@@ -32,7 +33,7 @@ def create_workplan(
 
     Raises NotAllowed when the user does not serve the country.
     """
-    if not user.is_officer or country.id not in user.country_ids:
+    if not can_create_workplan_for(user, country.id):
         raise NotAllowed("You can only start plans for the countries you serve.")
     workplan = Workplan(
         country=country, title=title.strip(), period_start=period_start, period_end=period_end, lead_officer=user

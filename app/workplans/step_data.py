@@ -9,6 +9,7 @@ from app.catalogue.models import Partner, PartnerType
 from app.catalogue.services import create_partner
 from app.errors import RefusedChange
 from app.extensions import db
+from app.permissions import can_create_workplan_for
 from app.plan_sections import FLAG, LINE, TEXT, item_field_names, section_fields
 from app.workplans.context import StepContext
 from app.workplans.fields import choices
@@ -113,7 +114,7 @@ def prepare_basics(form, ctx: StepContext) -> None:
 
 
 def apply_basics(workplan: Workplan, data: dict, ctx: StepContext) -> None:
-    if data["country_id"] in ctx.user.country_ids:
+    if can_create_workplan_for(ctx.user, data["country_id"]):
         workplan.country_id = data["country_id"]
     workplan.title = (data.get("title") or "").strip() or workplan.title
     if data.get("period_start") and data.get("period_end"):
