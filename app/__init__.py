@@ -51,17 +51,20 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    """Attach every feature's blueprint; importing a routes module registers its views."""
+    """Attach every feature's blueprint (importing a routes module registers its views) and review's plan panels."""
     from app.admin import routes as admin_routes
     from app.auth import routes as auth_routes
     from app.core import routes as core_routes
     from app.export import routes as export_routes
     from app.review import hq as hq_routes
     from app.review import routes as review_routes
+    from app.review.panels import REVIEW_PANELS
     from app.workplans import routes as workplans_routes
+    from app.workplans.panels import register_panels
 
     for routes in (core_routes, auth_routes, workplans_routes, review_routes, hq_routes, admin_routes, export_routes):
         app.register_blueprint(routes.bp)
+    register_panels(app, REVIEW_PANELS)
 
 
 def register_cli(app: Flask) -> None:

@@ -1,12 +1,19 @@
 """Catalogue operations: create, edit and confirm partners."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from sqlalchemy import func, select
 
 from app.audit import record_event
-from app.auth.models import User
 from app.catalogue.models import Country, Partner, PartnerType
 from app.errors import DomainError
 from app.extensions import db
+
+if TYPE_CHECKING:
+    # Accounts build on the catalogue (an officer serves countries), never the other way round.
+    from app.auth.models import User
 
 
 class DuplicatePartner(DomainError):

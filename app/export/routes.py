@@ -23,8 +23,8 @@ from app.export.services import (
 from app.export.text import bidi_dir, script_lang
 from app.extensions import db
 from app.permissions import access
-from app.review.snapshots import snapshot_workplan
 from app.workplans.queries import get_full_workplan_or_404, visible_workplans
+from app.workplans.snapshots import snapshot_workplan
 
 bp.add_app_template_filter(bidi_dir, "bidi_dir")
 bp.add_app_template_filter(script_lang, "script_lang")

@@ -15,9 +15,9 @@ from app.plan_sections import COMMENT_SECTIONS, item_name
 from app.review.diff import diff_snapshots
 from app.review.models import Revision
 from app.review.queries import comment_threads, revisions_of
-from app.review.snapshots import snapshot_workplan
 from app.workplans.models import Workplan
 from app.workplans.readiness import check_readiness
+from app.workplans.snapshots import snapshot_workplan
 
 FALSE_WORDS = {"0", "false", "no", "off"}
 

@@ -11,20 +11,19 @@ from app.core.errors import BUSY_RETRY_SECONDS, database_busy_page, give_up_writ
 from app.database import DatabaseBusy, is_database_busy
 from app.errors import RefusedChange, StaleEdit
 from app.extensions import db
-from app.permissions import access, can_create_workplan, can_edit_workplan
-from app.review.context import review_context, step_review_context
-from app.review.queries import plan_standings
-from app.review.snapshots import snapshot_workplan
+from app.permissions import access, can_create_workplan, can_edit_workplan, is_country_officer
 from app.workplans import bp
 from app.workplans.budget import euros_by_activity_id, plan_budget
 from app.workplans.context import StepContext
 from app.workplans.fields import choices, flat_errors
 from app.workplans.forms import NewWorkplanForm
 from app.workplans.labels import entry_names
+from app.workplans.panels import plan_panels
 from app.workplans.queries import get_full_workplan_or_404, visible_workplans
 from app.workplans.readiness import check_readiness
 from app.workplans.rows import add_row, parse_action, remove_row
 from app.workplans.services import create_workplan, save_step
+from app.workplans.snapshots import snapshot_workplan
 from app.workplans.steps import STEPS, get_step, next_step, previous_step, progress
 
 
@@ -36,7 +35,7 @@ def index():
     return render_template(
         "workplans/index.html",
         workplans=workplans,
-        standings=plan_standings(workplans),
+        **plan_panels().listing(workplans),
         can_create=can_create_workplan(current_user),
     )
 
@@ -81,7 +80,7 @@ def overview(workplan_id: int):
         budget=plan_budget(snapshot),
         activity_euros=euros_by_activity_id(snapshot),
         can_edit=can_edit_workplan(current_user, workplan),
-        **review_context(workplan, current_user),
+        **plan_panels().overview(workplan, current_user),
     )
 
 
@@ -89,7 +88,7 @@ def _load_editable(workplan_id: int):
     workplan = get_full_workplan_or_404(workplan_id, current_user)
     if not can_edit_workplan(current_user, workplan):
         if request.method == "GET":
-            if current_user.is_officer:
+            if is_country_officer(current_user, workplan.country_id):
                 flash(f"This plan is “{workplan.status.label}” and cannot be edited now.", "warning")
             else:
                 flash("Only the officers of the plan's country edit it; comment on it instead.", "info")
@@ -280,7 +279,7 @@ def _step_frame(workplan, step) -> dict:
         "steps": STEPS,
         "progress": progress(workplan),
         "previous": previous_step(step),
-        **step_review_context(workplan, current_user, step.key),
+        **plan_panels().step(workplan, current_user, step.key),
     }
 
 

@@ -3,8 +3,8 @@
 from app.db import utcnow
 from app.extensions import db
 from app.review.models import Revision
-from app.review.snapshots import SCHEMA_VERSION, snapshot_workplan
 from app.workplans.models import WorkplanStatus
+from app.workplans.snapshots import SCHEMA_VERSION, snapshot_workplan
 from tests.export.pdf import page_texts, squash
 from tests.pages import form_values
 

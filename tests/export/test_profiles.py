@@ -5,7 +5,7 @@ import pytest
 from app.export.profiles import PROFILES, WITHHELD, apply_profile
 from app.export.services import gather_print_inputs, parse_export_options, render_plan_html
 from app.extensions import db
-from app.review.snapshots import snapshot_workplan
+from app.workplans.snapshots import snapshot_workplan
 from tests import factories
 from tests.export.pdf import page_texts, squash
 

@@ -5,7 +5,7 @@ from pathlib import Path
 
 from app.export.diagram import MAX_LINES, build_diagram, wrap
 from app.extensions import db
-from app.review.snapshots import snapshot_workplan
+from app.workplans.snapshots import snapshot_workplan
 
 EXPORT_TEMPLATES = Path(__file__).resolve().parents[2] / "templates" / "export"
 

@@ -6,7 +6,7 @@ from sqlalchemy import select
 from app.catalogue.models import Partner
 from app.extensions import db
 from app.review.models import Revision
-from app.review.snapshots import snapshot_workplan
+from app.workplans.snapshots import snapshot_workplan
 from tests import factories
 
 

@@ -12,9 +12,9 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.review.models import Comment, Revision
-from app.review.snapshots import snapshot_workplan
 from app.workplans.models import Workplan
 from app.workplans.services import copy_content
+from app.workplans.snapshots import snapshot_workplan
 from tests import factories
 from tests.workplans.helpers import open_step, post_step
 

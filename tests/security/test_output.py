@@ -10,8 +10,8 @@ from app.db import utcnow
 from app.export.services import gather_print_inputs, parse_export_options, render_plan_html
 from app.extensions import db
 from app.review.models import Notification, Revision
-from app.review.snapshots import snapshot_workplan
 from app.workplans.models import Workplan, WorkplanStatus
+from app.workplans.snapshots import snapshot_workplan
 from tests import factories
 
 ROOT = Path(__file__).resolve().parents[2]
