@@ -3,7 +3,6 @@
 import re
 from decimal import Decimal
 
-from flask import g
 from wtforms import DecimalField, Field, FieldList, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.utils import unset_value
@@ -21,6 +20,37 @@ def normalise_text(value):
     return value
 
 
+def is_strict(form) -> bool:
+    """Whether a (nested) form is being validated strictly: for "Save and continue" or submission."""
+    return getattr(form, "strict", False)
+
+
+def _mark_strict(fields, strict: bool) -> None:
+    for field in fields:
+        if field.type == "FieldList":
+            _mark_strict(field.entries, strict)
+        elif field.type == "FormField":
+            field.form.strict = strict
+            _mark_strict(field.form, strict)
+
+
+class ValidatesStrictly:
+    """A form validated either for a plain "Save" (type checks only) or strictly, with strict=True.
+
+    The choice reaches every nested entry form, so each validator reads it from the form it is given.
+    """
+
+    strict = False
+
+    def validate(self, extra_validators=None, strict: bool = False) -> bool:
+        self.strict = strict
+        _mark_strict(self, strict)
+        return super().validate(extra_validators)
+
+    def validate_on_submit(self, extra_validators=None, strict: bool = False) -> bool:
+        return self.is_submitted() and self.validate(extra_validators, strict=strict)
+
+
 class NeededToContinue:
     """Required for "Save and continue" and submission, but not for a plain "Save"."""
 
@@ -30,7 +60,7 @@ class NeededToContinue:
         self.message = message
 
     def __call__(self, form, field: Field) -> None:
-        if not g.get("strict_step"):
+        if not is_strict(form):
             return
         data = field.data
         if data is None or (isinstance(data, str) and not data.strip()) or data == []:

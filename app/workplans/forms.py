@@ -1,6 +1,5 @@
 """Forms of the drafting steps and of starting a plan."""
 
-from flask import g
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -15,7 +14,17 @@ from wtforms.validators import NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.plan_sections import LINE, Field, item_field, plan_field
-from app.workplans.fields import MoneyField, NeededToContinue, RowList, at_most, finite_amount, line, narrative
+from app.workplans.fields import (
+    MoneyField,
+    NeededToContinue,
+    RowList,
+    ValidatesStrictly,
+    at_most,
+    finite_amount,
+    is_strict,
+    line,
+    narrative,
+)
 
 # The most rows one list of a step takes, generous for real plans (about 6 objectives, a handful of
 # outputs each, dozens of activities), small enough that one POST cannot make a page of megabytes.
@@ -71,7 +80,7 @@ def year(label: str, needed: bool = False, description: str = ""):
     return IntegerField(label, validators=[*validators, Optional(), YEAR_RANGE], description=description)
 
 
-class StepForm(FlaskForm):
+class StepForm(ValidatesStrictly, FlaskForm):
     """Every step form carries the plan's lock version, so a stale tab cannot overwrite newer text."""
 
     lock_version = HiddenField()
@@ -86,7 +95,7 @@ def sensitive_field():
     )
 
 
-class NewWorkplanForm(FlaskForm):
+class NewWorkplanForm(ValidatesStrictly, FlaskForm):
     """Country, title and period of a new plan, and whether to start from an existing one."""
 
     country_id = SelectField(plan_field("country_id").label, coerce=int, validators=[NeededToContinue()])
@@ -146,7 +155,7 @@ class LessonEntryForm(Form):
 
     def validate_how_applied(self, field):
         # A plain Save keeps a ticked lesson without its line; moving on asks for it.
-        if self.picked.data and not (field.data or "").strip() and _strict():
+        if self.picked.data and not (field.data or "").strip() and is_strict(self):
             raise ValidationError("Say how the plan applies this lesson, or untick it.")
 
 
@@ -169,12 +178,8 @@ class ObjectiveEntryForm(Form):
     rationale = item_text("objective", "rationale", needed=False)
 
     def validate_rationale(self, field):
-        if self.picked.data and not (field.data or "").strip() and _strict():
+        if self.picked.data and not (field.data or "").strip() and is_strict(self):
             raise ValidationError("Give a rationale for each objective you include.")
-
-
-def _strict() -> bool:
-    return bool(g.get("strict_step"))
 
 
 class ObjectivesForm(StepForm):
@@ -183,7 +188,7 @@ class ObjectivesForm(StepForm):
     objectives = RowList(FormField(ObjectiveEntryForm), cap=ROW_CAPS["objectives"], noun="objectives")
 
     def validate_objectives(self, field):
-        if _strict() and not any(entry.form.picked.data for entry in field.entries):
+        if is_strict(self) and not any(entry.form.picked.data for entry in field.entries):
             raise ValidationError("Include at least one objective.")
 
 

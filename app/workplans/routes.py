@@ -1,6 +1,6 @@
 """Workplan pages: list, start, overview, the guided step editor and submission."""
 
-from flask import abort, flash, g, jsonify, redirect, render_template, request, url_for
+from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
@@ -53,8 +53,7 @@ def new():
         [(0, "A blank plan")]
         + [(plan.id, f"{plan.country.name}: {plan.title} ({plan.status.label})") for plan in sources.values()]
     )
-    g.strict_step = True
-    if form.validate_on_submit():
+    if form.validate_on_submit(strict=True):
         (country,) = [c for c in current_user.countries if c.id == form.country_id.data]
         source = sources.get(form.source_workplan_id.data)
         workplan = create_workplan(
@@ -208,9 +207,7 @@ def _needed_check(workplan, step, ctx):
     """Return the saved step's form with errors for every needed field left empty, or None if none is."""
     form = step.form_class(formdata=None, data=step.form_data(workplan, ctx))
     step.prepare_form(form, ctx)
-    g.strict_step = True
-    form.validate()
-    g.strict_step = False
+    form.validate(strict=True)
     # The token is checked on the request that saved; this form is built from the database.
     if "csrf_token" in form:
         form.csrf_token.errors = []
