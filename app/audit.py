@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from flask import has_request_context, request
 from sqlalchemy import JSON, ForeignKey, String, Text, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -50,9 +49,13 @@ def record_event(
     note: str = "",
     from_status: str | None = None,
     to_status: str | None = None,
+    ip_address: str | None = "",
     **details,
 ) -> AuditEvent:
-    """Add one audit line for an action; the caller's transaction commits it."""
+    """Add one audit line for an action; the caller's transaction commits it.
+
+    `ip_address` is the client address the view read from its request ("" outside a request).
+    """
     event = AuditEvent(
         action=action,
         actor_id=actor.id if actor is not None else None,
@@ -63,7 +66,7 @@ def record_event(
         note=note,
         from_status=from_status,
         to_status=to_status,
-        ip_address=(request.remote_addr or "") if has_request_context() else "",
+        ip_address=ip_address or "",
         details=details,
     )
     db.session.add(event)

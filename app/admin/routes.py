@@ -1,6 +1,6 @@
 """Administration pages: accounts, their roles and countries, and partners."""
 
-from flask import flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_user
 from wtforms import Form
 
@@ -50,6 +50,7 @@ def new_user():
                 password=form.password.data,
                 countries=form.chosen_countries(),
                 actor=current_user,
+                ip_address=request.remote_addr,
             )
         except AccountError as error:
             _show_error(form, error, fallback="email")
@@ -75,6 +76,7 @@ def edit_user(user_id: int):
                 countries=form.chosen_countries(),
                 is_active=form.is_active.data,
                 actor=current_user,
+                ip_address=request.remote_addr,
             )
         except AccountError as error:
             _show_error(form, error, fallback="role")
@@ -93,7 +95,7 @@ def reset_password(user_id: int):
     password_form = ResetPasswordForm()
     if password_form.validate_on_submit():
         try:
-            set_password(user, password_form.new_password.data, actor=current_user)
+            set_password(user, password_form.new_password.data, actor=current_user, ip_address=request.remote_addr)
         except AccountError as error:
             _show_error(password_form, error, fallback="new_password")
         else:
@@ -122,7 +124,12 @@ def new_partner():
     if form.validate_on_submit():
         try:
             partner = create_partner(
-                form.name.data, form.short_name.data, form.type.data, form.chosen_country(), actor=current_user
+                form.name.data,
+                form.short_name.data,
+                form.type.data,
+                form.chosen_country(),
+                actor=current_user,
+                ip_address=request.remote_addr,
             )
         except DuplicatePartner as error:
             form[error.field].errors.append(str(error))
@@ -142,7 +149,13 @@ def edit_partner(partner_id: int):
     if form.validate_on_submit():
         try:
             update_partner(
-                partner, form.name.data, form.short_name.data, form.type.data, form.chosen_country(), actor=current_user
+                partner,
+                form.name.data,
+                form.short_name.data,
+                form.type.data,
+                form.chosen_country(),
+                actor=current_user,
+                ip_address=request.remote_addr,
             )
         except DuplicatePartner as error:
             form[error.field].errors.append(str(error))
@@ -158,7 +171,7 @@ def edit_partner(partner_id: int):
 def confirm(partner_id: int):
     """Confirm a partner an officer proposed, so that every officer can pick it."""
     partner = db.get_or_404(Partner, partner_id)
-    confirm_partner(partner, actor=current_user)
+    confirm_partner(partner, actor=current_user, ip_address=request.remote_addr)
     db.session.commit()
     flash(f"Partner {partner.name} confirmed.", "success")
     return redirect(url_for("admin.partners"))

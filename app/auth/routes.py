@@ -36,9 +36,10 @@ def login():
     # Text rides along only back to a step form, which shows it unsaved (never autosave or "new plan").
     carried = carried_from_request() if carries_to(next_path) else MultiDict()
     if form.validate_on_submit():
-        wait = login_retry_after(form.email.data, request.remote_addr or "")
+        ip_address = request.remote_addr or ""
+        wait = login_retry_after(form.email.data, ip_address)
         if wait:
-            record_event("auth.login_throttled", note=form.email.data.strip().lower()[:254])
+            record_event("auth.login_throttled", note=form.email.data.strip().lower()[:254], ip_address=ip_address)
             db.session.commit()
             minutes = max(1, round(wait / 60))
             form.password.errors.append(
@@ -48,7 +49,7 @@ def login():
             return page, 429, {"Retry-After": str(wait)}
         user = authenticate(form.email.data, form.password.data)
         if user is None:
-            record_event("auth.login_failed", note=form.email.data.strip().lower()[:254])
+            record_event("auth.login_failed", note=form.email.data.strip().lower()[:254], ip_address=ip_address)
             db.session.commit()
             form.password.errors.append("The e-mail address or password is not right.")
         else:
@@ -57,7 +58,7 @@ def login():
             # Flask-WTF caches this request's token in g; it belonged to the cleared session.
             g.pop("csrf_token", None)
             login_user(user, remember=form.remember.data)
-            record_event("auth.login", actor=user)
+            record_event("auth.login", actor=user, ip_address=ip_address)
             db.session.commit()
             if carried:
                 return render_template("auth/carry.html", carried=carried, next_path=next_path)
@@ -71,7 +72,7 @@ def logout():
     """Sign out everywhere this session's cookies were copied to."""
     user = current_user._get_current_object()
     user.rotate_session_token()
-    record_event("auth.logout", actor=user)
+    record_event("auth.logout", actor=user, ip_address=request.remote_addr)
     db.session.commit()
     logout_user()
     session.clear()
@@ -87,7 +88,7 @@ def change_password():
     if form.validate_on_submit():
         user = current_user._get_current_object()
         try:
-            change_own_password(user, form.current_password.data, form.new_password.data)
+            change_own_password(user, form.current_password.data, form.new_password.data, request.remote_addr)
         except AccountError as error:
             getattr(form, error.field or "new_password").errors.append(str(error))
         else:

@@ -54,7 +54,13 @@ def countries_by_code(codes: list[str]) -> list[Country]:
 
 
 def create_user(
-    email: str, name: str, role: Role, password: str, countries: list[Country] = (), actor: User | None = None
+    email: str,
+    name: str,
+    role: Role,
+    password: str,
+    countries: list[Country] = (),
+    actor: User | None = None,
+    ip_address: str | None = "",
 ) -> User:
     """Create an account; raises AccountError for a taken e-mail or a weak password."""
     if find_user_by_email(email):
@@ -71,11 +77,26 @@ def create_user(
     )
     db.session.add(user)
     db.session.flush()
-    record_event("user.create", actor=actor, obj=user, role=role.value, countries=[c.code for c in user.countries])
+    record_event(
+        "user.create",
+        actor=actor,
+        obj=user,
+        ip_address=ip_address,
+        role=role.value,
+        countries=[c.code for c in user.countries],
+    )
     return user
 
 
-def update_user(user: User, name: str, role: Role, countries: list[Country], is_active: bool, actor: User) -> User:
+def update_user(
+    user: User,
+    name: str,
+    role: Role,
+    countries: list[Country],
+    is_active: bool,
+    actor: User,
+    ip_address: str | None = "",
+) -> User:
     """Change an account's name, role, countries or active flag; effective on its next request."""
     if not can_change_account(actor, user, role, is_active):
         raise AccountError("You cannot disable yourself or remove your own administrator role.", field="role")
@@ -90,6 +111,7 @@ def update_user(user: User, name: str, role: Role, countries: list[Country], is_
         "user.update",
         actor=actor,
         obj=user,
+        ip_address=ip_address,
         role=role.value,
         countries=[c.code for c in user.countries],
         is_active=is_active,
@@ -97,18 +119,18 @@ def update_user(user: User, name: str, role: Role, countries: list[Country], is_
     return user
 
 
-def set_password(user: User, new_password: str, actor: User | None = None) -> None:
+def set_password(user: User, new_password: str, actor: User | None = None, ip_address: str | None = "") -> None:
     """Set a new password and sign out every other session; raises AccountError if weak."""
     problem = password_problem(new_password, user.email)
     if problem:
         raise AccountError(problem, field="new_password")
     user.password_hash = hash_password(new_password)
     user.rotate_session_token()
-    record_event("user.password", actor=actor or user, obj=user)
+    record_event("user.password", actor=actor or user, obj=user, ip_address=ip_address)
 
 
-def change_own_password(user: User, current_password: str, new_password: str) -> None:
+def change_own_password(user: User, current_password: str, new_password: str, ip_address: str | None = "") -> None:
     """Change one's own password after checking the current one."""
     if not verify_password(user.password_hash, current_password):
         raise AccountError("The current password is not right.", field="current_password")
-    set_password(user, new_password, actor=user)
+    set_password(user, new_password, actor=user, ip_address=ip_address)

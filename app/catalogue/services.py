@@ -41,7 +41,13 @@ def _details(partner: Partner) -> dict:
 
 
 def create_partner(
-    name: str, short_name: str, partner_type: PartnerType, country: Country | None, actor: User, confirmed: bool = True
+    name: str,
+    short_name: str,
+    partner_type: PartnerType,
+    country: Country | None,
+    actor: User,
+    confirmed: bool = True,
+    ip_address: str | None = "",
 ) -> Partner:
     """Add a partner; unconfirmed when an officer proposes it. Raises DuplicatePartner."""
     name = name.strip()
@@ -56,12 +62,18 @@ def create_partner(
     )
     db.session.add(partner)
     db.session.flush()
-    record_event("partner.create", actor=actor, obj=partner, **_details(partner))
+    record_event("partner.create", actor=actor, obj=partner, ip_address=ip_address, **_details(partner))
     return partner
 
 
 def update_partner(
-    partner: Partner, name: str, short_name: str, partner_type: PartnerType, country: Country | None, actor: User
+    partner: Partner,
+    name: str,
+    short_name: str,
+    partner_type: PartnerType,
+    country: Country | None,
+    actor: User,
+    ip_address: str | None = "",
 ) -> Partner:
     """Change a partner's name, short name, type or country. Raises DuplicatePartner."""
     name = name.strip()
@@ -71,14 +83,14 @@ def update_partner(
     partner.type = partner_type
     partner.country = country
     db.session.flush()
-    record_event("partner.update", actor=actor, obj=partner, **_details(partner))
+    record_event("partner.update", actor=actor, obj=partner, ip_address=ip_address, **_details(partner))
     return partner
 
 
-def confirm_partner(partner: Partner, actor: User) -> Partner:
+def confirm_partner(partner: Partner, actor: User, ip_address: str | None = "") -> Partner:
     """Confirm a partner an officer proposed; confirming a confirmed partner changes nothing."""
     if not partner.is_confirmed:
         partner.is_confirmed = True
         db.session.flush()
-        record_event("partner.confirm", actor=actor, obj=partner, **_details(partner))
+        record_event("partner.confirm", actor=actor, obj=partner, ip_address=ip_address, **_details(partner))
     return partner

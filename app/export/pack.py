@@ -124,11 +124,14 @@ def build_meeting_pack(
     return PdfFile(filename, data, rendered)
 
 
-def record_pack(actor: User, workplan_ids: list[int], profile_key: str, annexes: bool, pdf: PdfFile) -> None:
+def record_pack(
+    actor: User, workplan_ids: list[int], profile_key: str, annexes: bool, pdf: PdfFile, ip_address: str | None = ""
+) -> None:
     """Write the audit line of a meeting pack. Flushes, never commits."""
     record_event(
         "review.pack",
         actor=actor,
+        ip_address=ip_address,
         profile=profile_key,
         annexes=annexes,
         workplan_ids=workplan_ids,

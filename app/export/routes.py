@@ -97,7 +97,7 @@ def workplan_pdf(workplan_id: int):
     except (RendererBusy, RenderFailed) as error:
         return render_unavailable(error)
     begin_writing()
-    record_export(workplan, current_user, options, pdf)
+    record_export(workplan, current_user, options, pdf, ip_address=request.remote_addr)
     db.session.commit()
     return pdf_response(pdf)
 
@@ -128,7 +128,9 @@ def meeting_pack():
         else:
             plan_ids = list(dict.fromkeys(plan.id for plan in plans))
             begin_writing()
-            record_pack(current_user, plan_ids, form.profile.data, form.annexes.data, pdf)
+            record_pack(
+                current_user, plan_ids, form.profile.data, form.annexes.data, pdf, ip_address=request.remote_addr
+            )
             db.session.commit()
             return pdf_response(pdf)
     return render_template("export/pack_form.html", form=form, candidates=candidates)

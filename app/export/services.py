@@ -233,13 +233,16 @@ def export_workplan(workplan: Workplan, options: ExportOptions) -> PdfFile:
     return PdfFile(export_filename(workplan, inputs, options), data, rendered)
 
 
-def record_export(workplan: Workplan, actor: User | None, options: ExportOptions, pdf: PdfFile) -> None:
+def record_export(
+    workplan: Workplan, actor: User | None, options: ExportOptions, pdf: PdfFile, ip_address: str | None = ""
+) -> None:
     """Write the audit line of a download. Flushes, never commits."""
     record_event(
         "workplan.export",
         actor=actor,
         workplan=workplan,
         obj=workplan,
+        ip_address=ip_address,
         profile=options.profile.key,
         revision=options.revision,
         annexes=options.annexes,

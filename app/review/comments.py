@@ -73,7 +73,14 @@ def _notify_about(comment: Comment, workplan: Workplan, user: User) -> None:
         notify_hq(workplan, "comment", message)
 
 
-def add_comment(workplan: Workplan, user: User, anchor_key: str, body: str, is_blocking: bool = False) -> Comment:
+def add_comment(
+    workplan: Workplan,
+    user: User,
+    anchor_key: str,
+    body: str,
+    is_blocking: bool = False,
+    ip_address: str | None = "",
+) -> Comment:
     """Add a comment on a section or item; raises NotAllowed, or RefusedChange for an unknown anchor."""
     _check_can_comment(user, workplan)
     anchor = {a.key: a for a in plan_anchors(workplan)}.get(anchor_key)
@@ -88,12 +95,15 @@ def add_comment(workplan: Workplan, user: User, anchor_key: str, body: str, is_b
         anchor.item_type,
         anchor.item_id,
         anchor.section,
+        ip_address=ip_address,
         is_blocking=blocking,
         audit={"blocking": blocking},
     )
 
 
-def reply_to_comment(parent: Comment, workplan: Workplan, user: User, body: str) -> Comment:
+def reply_to_comment(
+    parent: Comment, workplan: Workplan, user: User, body: str, ip_address: str | None = ""
+) -> Comment:
     """Reply in a comment's thread; raises NotAllowed."""
     _check_can_comment(user, workplan)
     return _post(
@@ -104,6 +114,7 @@ def reply_to_comment(parent: Comment, workplan: Workplan, user: User, body: str)
         parent.anchor_type,
         parent.anchor_id,
         parent.section,
+        ip_address=ip_address,
         parent_id=parent.id,
         audit={"parent_id": parent.id},
     )
@@ -114,7 +125,7 @@ def _check_can_comment(user: User, workplan: Workplan) -> None:
         raise NotAllowed("You cannot comment on this plan.")
 
 
-def _post(workplan, user, body, action, anchor_type, anchor_id, section, audit, **fields) -> Comment:
+def _post(workplan, user, body, action, anchor_type, anchor_id, section, audit, ip_address, **fields) -> Comment:
     """Store a comment or reply on the plan's latest revision, audit it and tell the people concerned."""
     comment = Comment(
         workplan_id=workplan.id,
@@ -128,16 +139,16 @@ def _post(workplan, user, body, action, anchor_type, anchor_id, section, audit, 
     )
     db.session.add(comment)
     db.session.flush()
-    record_event(action, actor=user, workplan=workplan, obj=comment, **audit)
+    record_event(action, actor=user, workplan=workplan, obj=comment, ip_address=ip_address, **audit)
     _notify_about(comment, workplan, user)
     return comment
 
 
-def resolve_comment(comment: Comment, workplan: Workplan, user: User) -> None:
+def resolve_comment(comment: Comment, workplan: Workplan, user: User, ip_address: str | None = "") -> None:
     """Mark a thread resolved; raises NotAllowed."""
     if not can_resolve(user, comment, workplan):
         raise NotAllowed("Only HQ resolves blocking comments.")
     if comment.resolved_at is None:
         comment.resolved_at = utcnow()
         comment.resolved_by_id = user.id
-        record_event("comment.resolve", actor=user, workplan=workplan, obj=comment)
+        record_event("comment.resolve", actor=user, workplan=workplan, obj=comment, ip_address=ip_address)

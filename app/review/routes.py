@@ -69,7 +69,7 @@ def submit(workplan_id: int):
             409,
         )
     try:
-        revision = submit_workplan(workplan, current_user, note=note)
+        revision = submit_workplan(workplan, current_user, note=note, ip_address=request.remote_addr)
     except IncompleteWorkplan as error:
         db.session.rollback()
         return check_page(workplan, note, f"Not submitted: {error} Your note is kept below.", 409)
@@ -125,7 +125,7 @@ def request_changes_view(workplan_id: int):
         flash("Say what should change before sending the plan back.", "error")
         return _overview(workplan.id, "actions")
     try:
-        request_changes(workplan, current_user, note=form.note.data)
+        request_changes(workplan, current_user, note=form.note.data, ip_address=request.remote_addr)
     except (NotAllowed, InvalidTransition) as error:
         return _refused(error)
     record_read(workplan, current_user, latest_revision_number(workplan))
@@ -149,7 +149,9 @@ def approve(workplan_id: int):
             400, "Which revision?", "Approval must name the revision you reviewed. Reload the plan and try again."
         )
     try:
-        approve_workplan(workplan, current_user, form.revision.data, note=form.note.data or "")
+        approve_workplan(
+            workplan, current_user, form.revision.data, note=form.note.data or "", ip_address=request.remote_addr
+        )
     except (NotAllowed, InvalidTransition, StaleRevision) as error:
         return _refused(error)
     record_read(workplan, current_user, form.revision.data)
@@ -167,7 +169,7 @@ def revise(workplan_id: int):
     if not form.validate_on_submit():
         return render_error(400)
     try:
-        revise_workplan(workplan, current_user, note=form.note.data or "")
+        revise_workplan(workplan, current_user, note=form.note.data or "", ip_address=request.remote_addr)
     except (NotAllowed, InvalidTransition) as error:
         return _refused(error)
     db.session.commit()
@@ -192,7 +194,14 @@ def comment(workplan_id: int):
         flash("Write the comment and choose what it is about.", "error")
         return _overview(workplan.id, "comments")
     try:
-        created = add_comment(workplan, current_user, form.about.data, form.body.data, form.is_blocking.data)
+        created = add_comment(
+            workplan,
+            current_user,
+            form.about.data,
+            form.body.data,
+            form.is_blocking.data,
+            ip_address=request.remote_addr,
+        )
     except NotAllowed as error:
         return _refused(error)
     except RefusedChange as error:
@@ -236,7 +245,7 @@ def reply(workplan_id: int, comment_id: int):
         flash("Write the reply first.", "error")
         return _back_to_thread(workplan, parent.id)
     try:
-        reply_to_comment(parent, workplan, current_user, form.body.data)
+        reply_to_comment(parent, workplan, current_user, form.body.data, ip_address=request.remote_addr)
     except NotAllowed as error:
         return _refused(error)
     db.session.commit()
@@ -252,7 +261,7 @@ def resolve(workplan_id: int, comment_id: int):
     if not TransitionForm().validate_on_submit():
         return render_error(400)
     try:
-        resolve_comment(thread, workplan, current_user)
+        resolve_comment(thread, workplan, current_user, ip_address=request.remote_addr)
     except NotAllowed as error:
         return _refused(error)
     db.session.commit()

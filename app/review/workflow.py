@@ -65,7 +65,7 @@ def _refusal(transition: Transition, workplan: Workplan, user: User) -> Exceptio
     return None
 
 
-def _move(name: str, workplan: Workplan, user: User, note: str = "", **details) -> None:
+def _move(name: str, workplan: Workplan, user: User, note: str = "", ip_address: str | None = "", **details) -> None:
     """Check and apply a transition, with its audit line; raises NotAllowed or InvalidTransition."""
     transition = TRANSITIONS[name]
     refusal = _refusal(transition, workplan, user)
@@ -82,6 +82,7 @@ def _move(name: str, workplan: Workplan, user: User, note: str = "", **details) 
         note=note,
         from_status=source.value,
         to_status=transition.target.value,
+        ip_address=ip_address,
         **details,
     )
 
@@ -102,7 +103,7 @@ def latest_revision_number(workplan: Workplan) -> int:
     return db.session.scalar(select(func.max(Revision.number)).where(Revision.workplan_id == workplan.id)) or 0
 
 
-def submit_workplan(workplan: Workplan, user: User, note: str = "") -> Revision:
+def submit_workplan(workplan: Workplan, user: User, note: str = "", ip_address: str | None = "") -> Revision:
     """Send a plan to HQ and store an immutable revision of it.
 
     Raises NotAllowed, InvalidTransition, or IncompleteWorkplan when red readiness items remain.
@@ -114,7 +115,7 @@ def submit_workplan(workplan: Workplan, user: User, note: str = "") -> Revision:
     if not check_readiness(workplan).can_submit:
         raise IncompleteWorkplan("The readiness check has red items; fix them before submitting.")
     number = latest_revision_number(workplan) + 1
-    _move("submit", workplan, user, note, revision=number)
+    _move("submit", workplan, user, note, ip_address, revision=number)
     workplan.submitted_at = utcnow()
     revision = Revision(
         workplan_id=workplan.id,
@@ -130,16 +131,18 @@ def submit_workplan(workplan: Workplan, user: User, note: str = "") -> Revision:
     return revision
 
 
-def request_changes(workplan: Workplan, user: User, note: str = "") -> None:
+def request_changes(workplan: Workplan, user: User, note: str = "", ip_address: str | None = "") -> None:
     """Send a submitted plan back to its officers with a note; raises NotAllowed or InvalidTransition."""
     lock_workplan(workplan)
-    _move("request_changes", workplan, user, note, revision=latest_revision_number(workplan))
+    _move("request_changes", workplan, user, note, ip_address, revision=latest_revision_number(workplan))
     notify_country_officers(
         workplan, "changes_requested", f"HQ asks for changes to “{workplan.title}”." + (f" {note}" if note else "")
     )
 
 
-def approve_workplan(workplan: Workplan, user: User, revision_number: int | None, note: str = "") -> None:
+def approve_workplan(
+    workplan: Workplan, user: User, revision_number: int | None, note: str = "", ip_address: str | None = ""
+) -> None:
     """Approve exactly the named revision.
 
     Raises NotAllowed, InvalidTransition (not submitted, or blocking comments open) and
@@ -157,17 +160,17 @@ def approve_workplan(workplan: Workplan, user: User, revision_number: int | None
     blocking = open_blocking_comments(workplan)
     if blocking:
         raise InvalidTransition(f"{blocking} blocking comment(s) are still open; resolve them before approving.")
-    _move("approve", workplan, user, note, revision=latest)
+    _move("approve", workplan, user, note, ip_address, revision=latest)
     workplan.approved_at = utcnow()
     workplan.approved_by_id = user.id
     workplan.approved_revision_number = latest
     notify_country_officers(workplan, "approved", f"HQ approved “{workplan.title}” (revision {latest}).")
 
 
-def revise_workplan(workplan: Workplan, user: User, note: str = "") -> None:
+def revise_workplan(workplan: Workplan, user: User, note: str = "", ip_address: str | None = "") -> None:
     """Open a new draft version of an approved plan; the approved revision stays as it was."""
     lock_workplan(workplan)
-    _move("revise", workplan, user, note, from_version=workplan.version)
+    _move("revise", workplan, user, note, ip_address, from_version=workplan.version)
     workplan.version += 1
 
 

@@ -1,4 +1,4 @@
-"""What a step needs to know besides the plan: the user and the catalogue choices."""
+"""What a step needs to know besides the plan: the user, where they work from, and the catalogue choices."""
 
 from dataclasses import dataclass
 from functools import cached_property
@@ -13,10 +13,12 @@ from app.workplans.models import Workplan
 
 @dataclass
 class StepContext:
-    """The plan being edited, who edits it, and catalogue lists loaded once per request."""
+    """The plan being edited, who edits it and from which client address (for the audit log), and
+    catalogue lists loaded once per request."""
 
     workplan: Workplan
     user: User
+    ip_address: str | None = ""
 
     @cached_property
     def objectives(self) -> list[Objective]:

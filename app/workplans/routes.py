@@ -57,7 +57,13 @@ def new():
         (country,) = [c for c in current_user.countries if c.id == form.country_id.data]
         source = sources.get(form.source_workplan_id.data)
         workplan = create_workplan(
-            current_user, country, form.title.data, form.period_start.data, form.period_end.data, source=source
+            current_user,
+            country,
+            form.title.data,
+            form.period_start.data,
+            form.period_end.data,
+            source=source,
+            ip_address=request.remote_addr,
         )
         db.session.commit()
         flash("Your plan is started. Work through the steps in any order; Save keeps what you typed.", "success")
@@ -104,7 +110,7 @@ def step(workplan_id: int, step_key: str):
     workplan, refusal = _load_editable(workplan_id)
     if refusal:
         return refusal
-    ctx = StepContext(workplan, current_user)
+    ctx = StepContext(workplan, current_user, ip_address=request.remote_addr)
     if step.form_class is None:
         return _render_check(workplan, step)
 
@@ -173,7 +179,7 @@ def autosave(workplan_id: int, step_key: str):
     if step is None or step.form_class is None:
         abort(404)
     workplan, _ = _load_editable(workplan_id)
-    ctx = StepContext(workplan, current_user)
+    ctx = StepContext(workplan, current_user, ip_address=request.remote_addr)
     form = step.form_class(formdata=request.form)
     step.prepare_form(form, ctx)
     if not form.validate():

@@ -27,7 +27,13 @@ from app.workplans.step_data import ACTIVITY_FLAGS, ACTIVITY_TEXT_FIELDS, INDICA
 
 
 def create_workplan(
-    user: User, country: Country, title: str, period_start: int, period_end: int, source: Workplan | None = None
+    user: User,
+    country: Country,
+    title: str,
+    period_start: int,
+    period_end: int,
+    source: Workplan | None = None,
+    ip_address: str | None = "",
 ) -> Workplan:
     """Start a draft plan for one of the user's countries, blank or copied from a source plan.
 
@@ -45,7 +51,12 @@ def create_workplan(
             copy_content(source, workplan)
     db.session.flush()
     record_event(
-        "workplan.create", actor=user, workplan=workplan, obj=workplan, source_workplan_id=workplan.source_workplan_id
+        "workplan.create",
+        actor=user,
+        workplan=workplan,
+        obj=workplan,
+        ip_address=ip_address,
+        source_workplan_id=workplan.source_workplan_id,
     )
     return workplan
 
@@ -120,4 +131,6 @@ def save_step(workplan: Workplan, step, data: dict, ctx: StepContext, expected_l
         db.session.flush()
     except StaleDataError as error:
         raise StaleEdit("This plan was saved by someone else at the same moment.", workplan.lock_version) from error
-    record_event("workplan.save_step", actor=ctx.user, workplan=workplan, obj=workplan, step=step.key)
+    record_event(
+        "workplan.save_step", actor=ctx.user, workplan=workplan, obj=workplan, ip_address=ctx.ip_address, step=step.key
+    )

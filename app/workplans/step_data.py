@@ -386,7 +386,9 @@ def _proposed_partner(name: str, kind: str, ctx: StepContext) -> Partner | None:
     partner_type = (
         PartnerType(kind) if kind in {t.value for t in PROPOSABLE_PARTNER_TYPES} else PartnerType.CIVIL_SOCIETY
     )
-    partner = create_partner(name, "", partner_type, ctx.workplan.country, actor=ctx.user, confirmed=False)
+    partner = create_partner(
+        name, "", partner_type, ctx.workplan.country, actor=ctx.user, confirmed=False, ip_address=ctx.ip_address
+    )
     ctx.partner_ids.add(partner.id)
     return partner
 
