@@ -11,6 +11,7 @@ from app.auth.models import User
 from app.auth.services import AccountError, create_user, set_password, update_user
 from app.catalogue.models import Partner
 from app.catalogue.services import DuplicatePartner, confirm_partner, create_partner, update_partner
+from app.database import writes
 from app.extensions import db
 from app.permissions import access, sees_every_country
 
@@ -38,6 +39,7 @@ def users():
 
 @bp.route("/users/new", methods=["GET", "POST"])
 @access("admin")
+@writes
 def new_user():
     """Create an account."""
     form = NewUserForm(countries=list_countries())
@@ -55,7 +57,6 @@ def new_user():
         except AccountError as error:
             _show_error(form, error, fallback="email")
         else:
-            db.session.commit()
             flash(f"Account created for {user.email}. Give them the initial password in person or by phone.", "success")
             return redirect(url_for("admin.users"))
     return render_template("admin/user_new.html", form=form)
@@ -63,6 +64,7 @@ def new_user():
 
 @bp.route("/users/<int:user_id>/edit", methods=["GET", "POST"])
 @access("admin")
+@writes
 def edit_user(user_id: int):
     """Change an account's name, role, countries and whether it may sign in."""
     user = db.get_or_404(User, user_id)
@@ -81,7 +83,6 @@ def edit_user(user_id: int):
         except AccountError as error:
             _show_error(form, error, fallback="role")
         else:
-            db.session.commit()
             flash(f"Account of {user.name} saved; the change applies from their next page.", "success")
             return redirect(url_for("admin.users"))
     return render_template("admin/user_edit.html", user=user, form=form, password_form=ResetPasswordForm(formdata=None))
@@ -89,6 +90,7 @@ def edit_user(user_id: int):
 
 @bp.post("/users/<int:user_id>/password")
 @access("admin")
+@writes
 def reset_password(user_id: int):
     """Set a new password for an account and sign out all its sessions."""
     user = db.get_or_404(User, user_id)
@@ -99,7 +101,6 @@ def reset_password(user_id: int):
         except AccountError as error:
             _show_error(password_form, error, fallback="new_password")
         else:
-            db.session.commit()
             if user.id == current_user.id:
                 # The session token rotated: keep this browser signed in with the new one.
                 login_user(user)
@@ -118,6 +119,7 @@ def partners():
 
 @bp.route("/partners/new", methods=["GET", "POST"])
 @access("admin")
+@writes
 def new_partner():
     """Add a partner to the catalogue."""
     form = PartnerForm(countries=list_countries())
@@ -134,7 +136,6 @@ def new_partner():
         except DuplicatePartner as error:
             form[error.field].errors.append(str(error))
         else:
-            db.session.commit()
             flash(f"Partner {partner.name} added.", "success")
             return redirect(url_for("admin.partners"))
     return render_template("admin/partner_form.html", form=form, partner=None)
@@ -142,6 +143,7 @@ def new_partner():
 
 @bp.route("/partners/<int:partner_id>/edit", methods=["GET", "POST"])
 @access("admin")
+@writes
 def edit_partner(partner_id: int):
     """Change a partner's name, short name, type or country."""
     partner = db.get_or_404(Partner, partner_id)
@@ -160,7 +162,6 @@ def edit_partner(partner_id: int):
         except DuplicatePartner as error:
             form[error.field].errors.append(str(error))
         else:
-            db.session.commit()
             flash(f"Partner {partner.name} saved.", "success")
             return redirect(url_for("admin.partners"))
     return render_template("admin/partner_form.html", form=form, partner=partner)
@@ -168,10 +169,10 @@ def edit_partner(partner_id: int):
 
 @bp.post("/partners/<int:partner_id>/confirm")
 @access("admin")
+@writes
 def confirm(partner_id: int):
     """Confirm a partner an officer proposed, so that every officer can pick it."""
     partner = db.get_or_404(Partner, partner_id)
     confirm_partner(partner, actor=current_user, ip_address=request.remote_addr)
-    db.session.commit()
     flash(f"Partner {partner.name} confirmed.", "success")
     return redirect(url_for("admin.partners"))

@@ -12,7 +12,7 @@ from app.auth.carry import carried_from_request, carries_to
 from app.auth.forms import ChangePasswordForm, LoginForm
 from app.auth.services import AccountError, authenticate, change_own_password
 from app.auth.throttle import login_retry_after
-from app.extensions import db
+from app.database import writes
 from app.permissions import access
 
 
@@ -27,6 +27,7 @@ def _safe_next(target: str | None) -> str:
 
 @bp.route("/login", methods=["GET", "POST"])
 @access("public")
+@writes
 def login():
     """Show the sign-in form and sign the user in."""
     if current_user.is_authenticated:
@@ -40,7 +41,6 @@ def login():
         wait = login_retry_after(form.email.data, ip_address)
         if wait:
             record_event("auth.login_throttled", note=form.email.data.strip().lower()[:254], ip_address=ip_address)
-            db.session.commit()
             minutes = max(1, round(wait / 60))
             form.password.errors.append(
                 f"Too many failed attempts. For your security, wait about {minutes} minute(s) and try again."
@@ -50,7 +50,6 @@ def login():
         user = authenticate(form.email.data, form.password.data)
         if user is None:
             record_event("auth.login_failed", note=form.email.data.strip().lower()[:254], ip_address=ip_address)
-            db.session.commit()
             form.password.errors.append("The e-mail address or password is not right.")
         else:
             # A fresh session at sign-in: nothing set before it survives (session fixation).
@@ -59,7 +58,6 @@ def login():
             g.pop("csrf_token", None)
             login_user(user, remember=form.remember.data)
             record_event("auth.login", actor=user, ip_address=ip_address)
-            db.session.commit()
             if carried:
                 return render_template("auth/carry.html", carried=carried, next_path=next_path)
             return redirect(next_path)
@@ -68,12 +66,12 @@ def login():
 
 @bp.post("/logout")
 @access("signed_in")
+@writes
 def logout():
     """Sign out everywhere this session's cookies were copied to."""
     user = current_user._get_current_object()
     user.rotate_session_token()
     record_event("auth.logout", actor=user, ip_address=request.remote_addr)
-    db.session.commit()
     logout_user()
     session.clear()
     flash("You are signed out.", "info")
@@ -82,6 +80,7 @@ def logout():
 
 @bp.route("/account/password", methods=["GET", "POST"])
 @access("signed_in")
+@writes
 def change_password():
     """Let a signed-in user change their own password."""
     form = ChangePasswordForm()
@@ -92,7 +91,6 @@ def change_password():
         except AccountError as error:
             getattr(form, error.field or "new_password").errors.append(str(error))
         else:
-            db.session.commit()
             # The token rotated: sign this browser in again with the new one.
             login_user(user)
             flash("Your password is changed. Other sessions are signed out.", "success")

@@ -1,6 +1,6 @@
 """Friendly error pages that say what to do, never a traceback."""
 
-from flask import Flask, g, render_template, request
+from flask import Flask, render_template, request
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm.exc import StaleDataError
@@ -53,10 +53,11 @@ def typed_text() -> list[tuple[str, str]]:
 
 
 def give_up_write() -> None:
-    """Drop a change the database was too busy to take; what the request still does only reads."""
+    """Drop a change the database was too busy to take; what the request still does only reads.
+
+    Rendering the answer does not queue for the write lock again: only a writing() block takes it.
+    """
     db.session.rollback()
-    # Rendering the answer must not queue for the write lock again.
-    g.sqlite_write_lock = False
 
 
 def database_busy_page():

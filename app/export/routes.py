@@ -4,7 +4,7 @@ from flask import Response, abort, render_template, request, url_for
 from flask_login import current_user
 
 from app.core.errors import render_error
-from app.database import begin_reading, begin_writing
+from app.database import writing
 from app.export import bp
 from app.export.diagram import diagram_svg
 from app.export.forms import MeetingPackForm
@@ -21,7 +21,6 @@ from app.export.services import (
     record_export,
 )
 from app.export.text import bidi_dir, script_lang
-from app.extensions import db
 from app.permissions import access
 from app.workplans.queries import get_full_workplan_or_404, visible_workplans
 from app.workplans.snapshots import snapshot_workplan
@@ -96,9 +95,8 @@ def workplan_pdf(workplan_id: int):
         abort(404)
     except (RendererBusy, RenderFailed) as error:
         return render_unavailable(error)
-    begin_writing()
-    record_export(workplan, current_user, options, pdf, ip_address=request.remote_addr)
-    db.session.commit()
+    with writing():
+        record_export(workplan, current_user, options, pdf, ip_address=request.remote_addr)
     return pdf_response(pdf)
 
 
@@ -106,8 +104,7 @@ def workplan_pdf(workplan_id: int):
 @access("hq")
 def meeting_pack():
     """HQ picks plans and downloads them as one PDF for a steering-committee meeting."""
-    # Printing takes seconds and only reads: other writers must not wait for it.
-    begin_reading()
+    # Printing takes seconds and only reads: it runs without the write lock, so other writers never wait for it.
     candidates = visible_workplans(current_user)
     form = MeetingPackForm()
     form.workplan_ids.choices, defaults = pack_choices(candidates)
@@ -127,10 +124,9 @@ def meeting_pack():
             return render_unavailable(error)
         else:
             plan_ids = list(dict.fromkeys(plan.id for plan in plans))
-            begin_writing()
-            record_pack(
-                current_user, plan_ids, form.profile.data, form.annexes.data, pdf, ip_address=request.remote_addr
-            )
-            db.session.commit()
+            with writing():
+                record_pack(
+                    current_user, plan_ids, form.profile.data, form.annexes.data, pdf, ip_address=request.remote_addr
+                )
             return pdf_response(pdf)
     return render_template("export/pack_form.html", form=form, candidates=candidates)

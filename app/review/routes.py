@@ -7,7 +7,7 @@ from sqlalchemy import update
 from werkzeug.exceptions import NotFound
 
 from app.core.errors import render_error
-from app.database import begin_writing
+from app.database import writes, writing
 from app.db import utcnow
 from app.errors import IncompleteWorkplan, InvalidTransition, NotAllowed, RefusedChange, StaleRevision
 from app.extensions import db
@@ -47,6 +47,7 @@ def _refused(error: Exception):
 
 @bp.post("/workplans/<int:workplan_id>/submit")
 @access("plan_workflow")
+@writes
 def submit(workplan_id: int):
     """Send the plan to HQ for review."""
     workplan = get_full_workplan_or_404(workplan_id, current_user)
@@ -84,7 +85,6 @@ def submit(workplan_id: int):
         )
     except NotAllowed as error:
         return _refused(error)
-    db.session.commit()
     flash(f"Submitted to HQ as revision {revision.number}. You will be told when HQ has reviewed it.", "success")
     return _overview(workplan.id)
 
@@ -113,6 +113,7 @@ def expired_form(error):
 
 @bp.post("/workplans/<int:workplan_id>/request-changes")
 @access("plan_workflow")
+@writes
 def request_changes_view(workplan_id: int):
     """Send a submitted plan back to its officers."""
     workplan = get_full_workplan_or_404(workplan_id, current_user)
@@ -129,13 +130,13 @@ def request_changes_view(workplan_id: int):
     except (NotAllowed, InvalidTransition) as error:
         return _refused(error)
     record_read(workplan, current_user, latest_revision_number(workplan))
-    db.session.commit()
     flash("The plan is sent back to its officers with your note.", "success")
     return _overview(workplan.id)
 
 
 @bp.post("/workplans/<int:workplan_id>/approve")
 @access("plan_workflow")
+@writes
 def approve(workplan_id: int):
     """Approve the named revision of a submitted plan."""
     workplan = get_full_workplan_or_404(workplan_id, current_user)
@@ -155,13 +156,13 @@ def approve(workplan_id: int):
     except (NotAllowed, InvalidTransition, StaleRevision) as error:
         return _refused(error)
     record_read(workplan, current_user, form.revision.data)
-    db.session.commit()
     flash(f"Revision {form.revision.data} is approved.", "success")
     return _overview(workplan.id)
 
 
 @bp.post("/workplans/<int:workplan_id>/revise")
 @access("plan_workflow")
+@writes
 def revise(workplan_id: int):
     """Open a new draft version of an approved plan."""
     workplan = get_full_workplan_or_404(workplan_id, current_user)
@@ -172,7 +173,6 @@ def revise(workplan_id: int):
         revise_workplan(workplan, current_user, note=form.note.data or "", ip_address=request.remote_addr)
     except (NotAllowed, InvalidTransition) as error:
         return _refused(error)
-    db.session.commit()
     approved = workplan.approved_revision_number
     flash(
         f"Revision {latest_revision_number(workplan) + 1} is open as a draft. Approved revision {approved} stays as "
@@ -184,6 +184,7 @@ def revise(workplan_id: int):
 
 @bp.post("/workplans/<int:workplan_id>/comments")
 @access("plan_commenter")
+@writes
 def comment(workplan_id: int):
     """Add a comment on a section or an item."""
     workplan = get_full_workplan_or_404(workplan_id, current_user)
@@ -208,7 +209,6 @@ def comment(workplan_id: int):
         db.session.rollback()
         flash(str(error), "error")
         return _overview(workplan.id, "comments")
-    db.session.commit()
     flash("Comment added.", "success")
     return _overview(workplan.id, f"comment-{created.id}")
 
@@ -235,6 +235,7 @@ def _thread_or_404(workplan_id: int, comment_id: int):
 
 @bp.post("/workplans/<int:workplan_id>/comments/<int:comment_id>/replies")
 @access("plan_commenter")
+@writes
 def reply(workplan_id: int, comment_id: int):
     """Reply in a comment's thread."""
     workplan, parent = _thread_or_404(workplan_id, comment_id)
@@ -248,13 +249,13 @@ def reply(workplan_id: int, comment_id: int):
         reply_to_comment(parent, workplan, current_user, form.body.data, ip_address=request.remote_addr)
     except NotAllowed as error:
         return _refused(error)
-    db.session.commit()
     flash("Reply added.", "success")
     return _back_to_thread(workplan, parent.id)
 
 
 @bp.post("/workplans/<int:workplan_id>/comments/<int:comment_id>/resolve")
 @access("plan_commenter")
+@writes
 def resolve(workplan_id: int, comment_id: int):
     """Mark a comment thread resolved."""
     workplan, thread = _thread_or_404(workplan_id, comment_id)
@@ -264,7 +265,6 @@ def resolve(workplan_id: int, comment_id: int):
         resolve_comment(thread, workplan, current_user, ip_address=request.remote_addr)
     except NotAllowed as error:
         return _refused(error)
-    db.session.commit()
     flash("Comment resolved.", "success")
     return _back_to_thread(workplan, thread.id)
 
@@ -302,9 +302,8 @@ def compare(workplan_id: int):
         abort(404)
     sections = diff_snapshots(old.snapshot, new.snapshot)
     if to_number == latest:
-        begin_writing()
-        record_read(workplan, current_user, latest)
-        db.session.commit()
+        with writing():
+            record_read(workplan, current_user, latest)
     return render_template(
         "review/compare.html",
         workplan=workplan,
@@ -324,14 +323,14 @@ def notifications():
     page = render_template("review/notifications.html", notices=notices)
     unread = [notice.id for notice in notices if notice.read_at is None]
     if unread:
-        begin_writing()
-        db.session.execute(update(Notification).where(Notification.id.in_(unread)).values(read_at=utcnow()))
-        db.session.commit()
+        with writing():
+            db.session.execute(update(Notification).where(Notification.id.in_(unread)).values(read_at=utcnow()))
     return page
 
 
 @bp.post("/notifications/read")
 @access("signed_in")
+@writes
 def mark_notifications_read():
     """Mark every notice read."""
     if not TransitionForm().validate_on_submit():
@@ -341,7 +340,6 @@ def mark_notifications_read():
         .where(Notification.user_id == current_user.id, Notification.read_at.is_(None))
         .values(read_at=utcnow())
     )
-    db.session.commit()
     return redirect(url_for("review.notifications"))
 
 

@@ -8,7 +8,7 @@ from werkzeug.exceptions import NotFound
 
 from app.auth.carry import CARRIED_ENDPOINTS, login_keeping_form
 from app.core.errors import BUSY_RETRY_SECONDS, database_busy_page, give_up_write, render_error
-from app.database import DatabaseBusy, is_database_busy
+from app.database import DatabaseBusy, is_database_busy, writes
 from app.errors import RefusedChange, StaleEdit
 from app.extensions import db
 from app.permissions import access, can_create_workplan, can_edit_workplan, is_country_officer
@@ -42,6 +42,7 @@ def index():
 
 @bp.route("/new", methods=["GET", "POST"])
 @access("officer")
+@writes
 def new():
     """Start a new plan for one of the officer's countries, blank or from an existing plan."""
     if not can_create_workplan(current_user):
@@ -65,7 +66,6 @@ def new():
             source=source,
             ip_address=request.remote_addr,
         )
-        db.session.commit()
         flash("Your plan is started. Work through the steps in any order; Save keeps what you typed.", "success")
         return redirect(url_for("workplans.step", workplan_id=workplan.id, step_key="basics"))
     return render_template("workplans/new.html", form=form, flat_errors=flat_errors(form))
@@ -104,6 +104,7 @@ def _load_editable(workplan_id: int):
 
 @bp.route("/<int:workplan_id>/steps/<step_key>", methods=["GET", "POST"])
 @access("plan_editor")
+@writes
 def step(workplan_id: int, step_key: str):
     """Show and save one step of the guided editor."""
     step = get_step(step_key) or abort(404)
@@ -150,7 +151,8 @@ def step(workplan_id: int, step_key: str):
     except StaleEdit:
         db.session.rollback()
         return _render_conflict(workplan_id, step, form)
-    db.session.commit()
+    # What follows reads the plan back as saved: new rows with their ids, lists in their stored order.
+    db.session.expire_all()
     notice = step.notice(form.data, ctx) if step.notice else None
     if notice:
         flash(notice, "info")
@@ -173,6 +175,7 @@ def step(workplan_id: int, step_key: str):
 
 @bp.post("/<int:workplan_id>/steps/<step_key>/autosave")
 @access("plan_editor")
+@writes
 def autosave(workplan_id: int, step_key: str):
     """Save a step in the background (the editor's script calls this while the user types); JSON answers."""
     step = get_step(step_key)
@@ -190,7 +193,8 @@ def autosave(workplan_id: int, step_key: str):
     except (RefusedChange, StaleEdit) as error:
         db.session.rollback()
         return jsonify(saved=False, errors=[str(error)]), 409
-    db.session.commit()
+    # What follows reads the plan back as saved: new rows with their ids, lists in their stored order.
+    db.session.expire_all()
     saved = step.form_class(formdata=None, data=step.form_data(workplan, ctx))
     # New rows got ids: the page must send them next time, or the next save would add the rows again.
     hidden = {field.name: "" if field.data is None else str(field.data) for field in _hidden_fields(saved)}

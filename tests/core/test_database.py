@@ -3,14 +3,19 @@
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from flask import flash, get_flashed_messages, request
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import inspect, text
+from sqlalchemy import event, inspect, select, text
 from sqlalchemy.exc import DatabaseError, IntegrityError
 
 from app import create_app
 from app.audit import AuditEvent
+from app.catalogue.models import Country
+from app.database import PROCESS_WRITER, writes, writing
 from app.extensions import db
+from app.workplans.models import Workplan
 from tests import factories
+from tests.workplans.helpers import open_step, post_step
 
 
 def test_healthz_reports_the_database(client):
@@ -74,19 +79,70 @@ def test_the_migrated_audit_log_refuses_updates_and_deletes(app, catalogue):
     assert db.session.get(AuditEvent, event_id).note == ""
 
 
-def test_sqlite_requests_that_write_take_the_write_lock_first(tmp_path):
+def test_sqlite_transactions_take_the_write_lock_first_only_in_a_writing_block(tmp_path):
     sqlite_app = create_app("testing", SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'locks.db'}")
     statements = []
     with sqlite_app.app_context():
         db.create_all()
-        from sqlalchemy import event
-
         event.listen(db.engine, "before_cursor_execute", lambda *args: statements.append(args[2]))
-        with sqlite_app.test_request_context("/login", method="POST"):
+        with sqlite_app.test_request_context("/login", method="POST"), writing():
             db.session.execute(text("SELECT 1"))
-            db.session.rollback()
-        with sqlite_app.test_request_context("/login", method="GET"):
+        with sqlite_app.test_request_context("/login", method="POST"):
             db.session.execute(text("SELECT 2"))
             db.session.rollback()
         db.session.remove()
     assert statements == ["BEGIN IMMEDIATE", "SELECT 1", "SELECT 2"]
+    assert not PROCESS_WRITER.locked()
+
+
+def test_a_writing_view_takes_the_write_lock_for_a_form_and_reads_without_it_otherwise(
+    app, pk_officer, demo_plan, sign_in
+):
+    seen = []
+    event.listen(db.engine, "before_cursor_execute", lambda *args: seen.append(args[2]))
+    officer = sign_in(pk_officer)
+    seen.clear()
+    values = open_step(officer, demo_plan.id, "context")
+    assert "BEGIN IMMEDIATE" not in seen
+    values["context_situation"] = "Saved under the write lock"
+    assert post_step(officer, demo_plan.id, "context", values).status_code == 302
+    if db.engine.dialect.name == "sqlite":
+        assert "BEGIN IMMEDIATE" in seen
+    db.session.expire_all()
+    assert db.session.get(Workplan, demo_plan.id).context_situation == "Saved under the write lock"
+
+
+# Print first, then write the audit line in a writing() block: the print must not hold the lock.
+READS_THEN_WRITES = {"export.meeting_pack"}
+
+
+def test_every_view_that_takes_a_form_declares_that_it_writes():
+    routes_app = create_app("testing", SQLALCHEMY_DATABASE_URI="sqlite://")
+    undeclared = sorted(
+        rule.endpoint
+        for rule in routes_app.url_map.iter_rules()
+        if "POST" in rule.methods
+        and rule.endpoint not in READS_THEN_WRITES
+        and not getattr(routes_app.view_functions[rule.endpoint], "writes", False)
+    )
+    assert undeclared == []
+
+
+def test_a_change_that_fails_to_commit_leaves_no_row_and_no_message(app, catalogue, client):
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+
+    @app.route("/probe", methods=["GET", "POST"])
+    @writes
+    def probe():
+        if request.method == "GET":
+            return " ".join(get_flashed_messages())
+        db.session.add(Country(code="XX", name="A country"))
+        # Only the commit finds the missing phase: the view has already answered.
+        flash("Country added.")
+        return "added"
+
+    response = client.post("/probe")
+    assert response.status_code == 500
+    assert "Country added." not in response.get_data(as_text=True)
+    assert client.get("/probe").get_data(as_text=True) == ""
+    assert db.session.scalar(select(Country).where(Country.code == "XX")) is None
