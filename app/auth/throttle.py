@@ -50,7 +50,8 @@ def _take_turns(email: str, ip_address: str) -> None:
 
     Otherwise many simultaneous wrong passwords would all count the same few failures and all
     be checked. The locks last until the transaction that records the failure commits. SQLite
-    needs none: a POST takes its write lock before its first read (app/database.py).
+    needs none: the sign-in view writes, so its transaction takes the write lock before its first
+    read (@writes in app/database.py).
     """
     if db.session.get_bind().dialect.name != "postgresql":
         return

@@ -3,8 +3,11 @@
 import smtplib
 
 import pytest
+from sqlalchemy import select
 
 from app.extensions import db
+from app.review.models import Notification
+from app.review.notifications import notify_hq
 from app.workplans.models import Workplan, WorkplanStatus
 
 
@@ -99,3 +102,21 @@ def test_a_refused_transition_sends_no_mail(smtp, demo_plan, hq_user, sign_in):
     response = sign_in(hq_user).post(f"/workplans/{demo_plan.id}/approve", data={"revision": "1"})
     assert response.status_code == 409
     assert smtp.sent == []
+
+
+def test_notices_are_mailed_only_once_their_change_is_committed(smtp, demo_plan, hq_user):
+    notify_hq(demo_plan, "submitted", "Pakistan plan submitted.")
+    db.session.flush()
+    assert smtp.sent == []
+    db.session.commit()
+    assert [message["To"] for message in smtp.sent] == [hq_user.email]
+    db.session.commit()
+    assert len(smtp.sent) == 1
+
+
+def test_notices_of_a_change_that_is_rolled_back_are_never_mailed(smtp, demo_plan, hq_user):
+    notify_hq(demo_plan, "submitted", "Pakistan plan submitted.")
+    db.session.rollback()
+    db.session.commit()
+    assert smtp.sent == []
+    assert db.session.scalars(select(Notification)).all() == []
