@@ -2,7 +2,6 @@
 
 from collections import Counter
 
-from flask import request
 from wtforms.fields.choices import SelectChoice
 
 from app.auth.models import User
@@ -16,13 +15,13 @@ from app.review.workflow import allowed_transitions, latest_revision_number
 from app.workplans.models import Workplan
 
 
-def review_context(workplan: Workplan, user: User) -> dict:
-    """Prepared values for the review panel and the comments page."""
+def review_context(workplan: Workplan, user: User, about: str | None = None) -> dict:
+    """Prepared values for the review panel and the comments page; `about` preselects what a new comment is on."""
     anchors = plan_anchors(workplan)
     by_key = {anchor.key: anchor for anchor in anchors}
     # Open threads first; sorted() keeps each group oldest first.
     threads = sorted(comment_threads(workplan), key=lambda thread: not thread.is_open)
-    comment_form = CommentForm(formdata=None, about=request.args.get("about", "section:summary"))
+    comment_form = CommentForm(formdata=None, about=about or "section:summary")
     comment_form.about.choices = [
         SelectChoice(anchor.key, anchor.label, optgroup=COMMENT_SECTIONS[anchor.section]) for anchor in anchors
     ]

@@ -20,7 +20,8 @@ class PlanPanels:
     """Functions that return more values for the templates of the plan pages."""
 
     listing: Callable[[list[Workplan]], dict]
-    overview: Callable[[Workplan, User], dict]
+    # The plan, the reader and the anchor a "Comment" link chose (?about=), if any.
+    overview: Callable[[Workplan, User, str | None], dict]
     step: Callable[[Workplan, User, str], dict]
 
 

@@ -85,7 +85,7 @@ def overview(workplan_id: int):
         budget=plan_budget(snapshot),
         activity_euros=euros_by_activity_id(snapshot),
         can_edit=can_edit_workplan(current_user, workplan),
-        **plan_panels().overview(workplan, current_user),
+        **plan_panels().overview(workplan, current_user, request.args.get("about")),
     )
 
 

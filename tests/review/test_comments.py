@@ -119,3 +119,12 @@ def test_the_comments_page_lists_open_threads_before_resolved_ones(hq_user, subm
     db.session.commit()
     page = text_of(sign_in(hq_user).get(f"/workplans/{submitted_plan.id}/comments").data)
     assert page.index("Still open, first") < page.index("Still open, second") < page.index("Resolved long ago")
+
+
+def test_a_comment_link_preselects_its_item_in_the_overviews_comment_form(hq_user, submitted_plan, sign_in):
+    hq = sign_in(hq_user)
+    risk = submitted_plan.risks[0]
+    page = hq.get(f"/workplans/{submitted_plan.id}/?about=risk:{risk.id}").get_data(as_text=True)
+    assert f'<option selected value="risk:{risk.id}">' in page
+    page = hq.get(f"/workplans/{submitted_plan.id}/").get_data(as_text=True)
+    assert '<option selected value="section:summary">' in page
