@@ -3,12 +3,13 @@
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import inspect, text
 from sqlalchemy.exc import DatabaseError, IntegrityError
 
 from app import create_app
-from app.extensions import db
+from app.extensions import db, migrate
 from app.review.models import AuditEvent
 from tests import factories
 
@@ -41,9 +42,7 @@ def _table_names() -> set[str]:
     return set(inspect(db.engine).get_table_names()) - {"alembic_version"}
 
 
-def test_migrations_build_the_models_schema_and_downgrade_to_empty(app):
-    db.session.remove()
-    db.drop_all()
+def test_migrations_build_the_models_schema_and_downgrade_to_empty(bare_app):
     assert _table_names() == set()
 
     upgrade()
@@ -56,13 +55,12 @@ def test_migrations_build_the_models_schema_and_downgrade_to_empty(app):
     assert _table_names() == set()
 
 
-def test_the_migrated_audit_log_refuses_updates_and_deletes(app, catalogue):
-    db.session.remove()
-    db.drop_all()
-    upgrade()
-    from app.catalogue.seeding import seed_catalogue
+def test_every_test_database_is_migrated_to_head(app):
+    head = ScriptDirectory.from_config(migrate.get_config()).get_current_head()
+    assert db.session.scalar(text("SELECT version_num FROM alembic_version")) == head
 
-    seed_catalogue()
+
+def test_the_migrated_audit_log_refuses_updates_and_deletes(app, catalogue):
     factories.make_user("someone@example.org", "hq")
     db.session.commit()
     event_id = db.session.scalar(text("SELECT id FROM audit_events LIMIT 1"))
