@@ -7,17 +7,15 @@ migrations (tests/templates.py), so it runs with the triggers only migrations cr
 import contextvars
 import os
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-import yaml
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import create_engine
 
 from app import create_app
-from app.catalogue.seeding import SEEDS_DIR
-from app.demo import build_workplan
 from app.extensions import db
 from tests import factories
 from tests.templates import PostgresTemplate, SqliteTemplates, postgres_settings
@@ -125,31 +123,37 @@ class IsolatedClient(FlaskClient):
         return contextvars.Context().run(super().open, *args, **kwargs)
 
 
-def _app(settings: dict, tmp_path: Path) -> Iterator[Flask]:
+@contextmanager
+def app_on(settings: dict, folder: Path) -> Iterator[Flask]:
+    """A testing app on these database settings, with its PDF files under folder, in its app context."""
     app = create_app(
         "testing",
         **settings,
-        PDF_CACHE_DIR=str(tmp_path / "pdf-cache"),
+        PDF_CACHE_DIR=str(folder / "pdf-cache"),
         # Render slots are file locks: xdist workers and other runs on the machine keep their own.
-        PDF_RENDER_LOCK_DIR=str(tmp_path / "render-slots"),
+        PDF_RENDER_LOCK_DIR=str(folder / "render-slots"),
     )
     app.test_client_class = IsolatedClient
     with app.app_context():
-        yield app
-        db.session.remove()
-        db.engine.dispose()
+        try:
+            yield app
+        finally:
+            db.session.remove()
+            db.engine.dispose()
 
 
 @pytest.fixture
 def app(database_settings, tmp_path):
     """An app bound to a fresh copy of the migrated template database."""
-    yield from _app(database_settings, tmp_path)
+    with app_on(database_settings, tmp_path) as app:
+        yield app
 
 
 @pytest.fixture
 def bare_app(bare_database_settings, tmp_path):
     """An app bound to a database without tables, for the tests of the migrations themselves."""
-    yield from _app(bare_database_settings, tmp_path)
+    with app_on(bare_database_settings, tmp_path) as app:
+        yield app
 
 
 @pytest.fixture
@@ -199,8 +203,7 @@ def pk_officer(catalogue):
 @pytest.fixture
 def demo_plan(pk_officer):
     """The complete Pakistan plan of seeds/demo.yaml: green on every readiness rule."""
-    data = yaml.safe_load((SEEDS_DIR / "demo.yaml").read_text(encoding="utf-8"))
-    workplan = build_workplan(data["workplan"], {pk_officer.email: pk_officer, "officer.pk@example.org": pk_officer})
+    workplan = factories.make_demo_plan(pk_officer)
     db.session.commit()
     return workplan
 

@@ -1,7 +1,14 @@
 """Test data builders that go through the same services as the app."""
 
+import copy
+from functools import cache
+
+import yaml
+
 from app.auth.models import Role, User
 from app.auth.services import countries_by_code, create_user
+from app.catalogue.seeding import SEEDS_DIR
+from app.demo import build_workplan
 from app.extensions import db
 from app.review.models import Comment
 from app.workplans.models import Workplan
@@ -27,6 +34,18 @@ def make_workplan(country_code: str, title: str = "Workplan 2026–2027", **valu
     db.session.add(workplan)
     db.session.flush()
     return workplan
+
+
+@cache
+def _demo_data() -> dict:
+    return yaml.safe_load((SEEDS_DIR / "demo.yaml").read_text(encoding="utf-8"))
+
+
+def make_demo_plan(officer: User) -> Workplan:
+    """The complete Pakistan plan of seeds/demo.yaml, led by this officer: green on every readiness rule."""
+    # A copy: the plan's lists end up in JSON columns that tests may change.
+    plan = copy.deepcopy(_demo_data()["workplan"])
+    return build_workplan(plan, {officer.email: officer, "officer.pk@example.org": officer})
 
 
 def make_comment(workplan: Workplan, author: User, body: str, section: str = "summary", **values) -> Comment:

@@ -12,6 +12,7 @@ import pytest
 
 from app.export.rendering import POOL, Limits, RendererBusy, render_slot
 from app.extensions import db
+from config import Config
 
 # Rendering does not depend on the database backend: SQLite only.
 pytestmark = pytest.mark.parametrize("database_settings", ["sqlite"], indirect=True)
@@ -56,7 +57,8 @@ def download(client, plan):
 
 
 def test_the_render_runs_in_another_process_at_lower_priority_with_its_memory_capped(app, slots, officer, small_plan):
-    app.config["PDF_RENDER_MEMORY_MB"] = 900
+    app.config.update(PDF_RENDER_MEMORY_MB=900, PDF_RENDER_NICENESS=Config.PDF_RENDER_NICENESS)
+    assert Config.PDF_RENDER_NICENESS == 19
     response = download(officer, small_plan)
     assert response.status_code == 200 and response.data.startswith(b"%PDF")
     [pid] = POOL.pids()
