@@ -15,10 +15,9 @@ def hq_user(catalogue):
 
 
 @pytest.fixture
-def submitted_plan(demo_plan, pk_officer, sign_in):
+def submitted_plan(demo_plan, pk_officer):
     """The demo plan, submitted once by its officer (revision 1)."""
-    response = sign_in(pk_officer).post(f"/workplans/{demo_plan.id}/submit")
-    assert response.status_code == 302
-    db.session.refresh(demo_plan)
+    factories.submit(demo_plan, pk_officer)
+    db.session.commit()
     assert demo_plan.status == WorkplanStatus.SUBMITTED
     return demo_plan

@@ -28,9 +28,10 @@ def plan(users):
 
 
 @pytest.fixture
-def submitted(demo_plan, pk_officer, sign_in):
+def submitted(demo_plan, pk_officer):
     """The demo plan, submitted once (revision 1)."""
-    assert sign_in(pk_officer).post(f"/workplans/{demo_plan.id}/submit").status_code == 302
+    factories.submit(demo_plan, pk_officer)
+    db.session.commit()
     return demo_plan
 
 
