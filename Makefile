@@ -43,9 +43,11 @@ lint: install-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
-## The whole test suite (PostgreSQL too when TEST_DATABASE_URL is set), after the lint.
+## The whole test suite (PostgreSQL too when TEST_DATABASE_URL is set), after the lint: one worker
+## per core (TEST_WORKERS), and the 15 slowest tests listed at the end.
+TEST_WORKERS ?= auto
 test: lint
-	$(PYTHON) -m pytest
+	$(PYTHON) -m pytest -n $(TEST_WORKERS) --dist worksteal --durations=15
 
 ## Load test, not part of `make test`: 100 officers against gunicorn on SQLite, then on PostgreSQL
 ## (LOAD_POSTGRES_URL, default the local server); fails when a target is missed. LOAD_DURATION in seconds.

@@ -37,15 +37,19 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
 
 
 def register_extensions(app: Flask) -> None:
-    """Bind the extensions and the SQLite connection settings."""
+    """Bind the extensions, the password hasher and the SQLite connection settings."""
     from app import database
-    from app.auth import loader  # noqa: F401  (registers the user loader)
+    from app.auth import (
+        loader,  # noqa: F401  (registers the user loader)
+        passwords,
+    )
     from app.extensions import csrf, db, login_manager, migrate
 
     db.init_app(app)
     migrate.init_app(app, db, directory=os.path.join(os.path.dirname(app.root_path), "migrations"))
     login_manager.init_app(app)
     csrf.init_app(app)
+    passwords.init_app(app)
     with app.app_context():
         database.configure_engine(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
 

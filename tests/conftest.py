@@ -1,23 +1,31 @@
-"""Fixtures: an app per test on SQLite and, when TEST_DATABASE_URL is set, on PostgreSQL too."""
+"""Fixtures: an app per test on SQLite and, when TEST_DATABASE_URL is set, on PostgreSQL too.
+
+Every test gets a fresh copy of a template database built once per test process with the real
+migrations (tests/templates.py), so it runs with the triggers only migrations create.
+"""
 
 import contextvars
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
-import yaml
+from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import create_engine, inspect, text
+from sqlalchemy import create_engine
 
 from app import create_app
-from app.catalogue.seeding import SEEDS_DIR, seed_catalogue
-from app.demo import build_workplan
 from app.extensions import db
 from app.workplans.models import WorkplanStatus
 from tests import factories
+from tests.templates import PostgresTemplate, SqliteTemplates, postgres_settings
 
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL")
 REQUIRE_POSTGRES = os.environ.get("REQUIRE_POSTGRES") == "1"
 BACKENDS = ["sqlite", "postgresql"]
+# A user property of each test that ran against PostgreSQL; reports carry it back from xdist workers.
+ON_POSTGRES = ("backend", "postgresql")
 _postgres_tests_run = 0
 
 
@@ -26,43 +34,83 @@ def pytest_configure(config):
         raise pytest.UsageError("REQUIRE_POSTGRES=1 but TEST_DATABASE_URL is not set.")
 
 
+def pytest_runtest_logreport(report):
+    global _postgres_tests_run
+    # Reports from workers come back through JSON: the property's tuple is a list by then.
+    if report.when == "call" and ON_POSTGRES in [tuple(item) for item in report.user_properties]:
+        _postgres_tests_run += 1
+
+
 def pytest_sessionfinish(session, exitstatus):
-    # CI must not pass with the PostgreSQL half silently skipped.
+    # CI must not pass with the PostgreSQL half silently skipped. Under xdist only the controller,
+    # which sees every worker's reports, decides.
+    if hasattr(session.config, "workerinput"):
+        return
     if REQUIRE_POSTGRES and _postgres_tests_run == 0 and session.testscollected:
         print("\nREQUIRE_POSTGRES=1 but no test ran against PostgreSQL.")
         session.exitstatus = 1
 
 
 @pytest.fixture(scope="session")
-def postgres_schema():
-    """A schema of this test process's own, so concurrent runs on one PostgreSQL server never collide."""
-    schema = f"test_{os.getpid()}"
-    engine = create_engine(POSTGRES_URL)
-    with engine.begin() as connection:
-        connection.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
-        connection.execute(text(f"CREATE SCHEMA {schema}"))
-    yield schema
-    with engine.begin() as connection:
-        connection.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
-    engine.dispose()
+def sqlite_templates(tmp_path_factory) -> SqliteTemplates:
+    """The migrated and the seeded SQLite template files of this test process."""
+    return SqliteTemplates(tmp_path_factory.mktemp("templates"))
 
 
-@pytest.fixture(params=BACKENDS)
-def database_settings(request, tmp_path):
-    """Settings for an empty database of each backend."""
-    global _postgres_tests_run
-    if request.param == "sqlite":
-        return {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'test.db'}"}
+@pytest.fixture(scope="session")
+def postgres_template():
+    """A migrated, seeded schema of this test process's own, so concurrent runs and xdist workers never collide."""
+    template = PostgresTemplate(POSTGRES_URL, f"test_{os.getpid()}")
+    yield template
+    template.drop()
+    template.engine.dispose()
+
+
+def _wants_catalogue(request) -> bool:
+    """Whether the test asks for the catalogue: its database then starts from the seeded template."""
+    return "catalogue" in request.fixturenames
+
+
+def _use_postgres(request) -> None:
+    """Skip (or, when PostgreSQL is required, fail) without TEST_DATABASE_URL; count the test otherwise."""
     if not POSTGRES_URL:
         if REQUIRE_POSTGRES:
             pytest.fail("TEST_DATABASE_URL is required")
         pytest.skip("PostgreSQL run needs TEST_DATABASE_URL")
-    _postgres_tests_run += 1
-    schema = request.getfixturevalue("postgres_schema")
-    return {
-        "SQLALCHEMY_DATABASE_URI": POSTGRES_URL,
-        "SQLALCHEMY_ENGINE_OPTIONS": {"connect_args": {"options": f"-csearch_path={schema}"}},
-    }
+    request.node.user_properties.append(ON_POSTGRES)
+
+
+@pytest.fixture
+def sqlite_database(request, sqlite_templates, tmp_path) -> Path:
+    """A fresh copy of the SQLite template (seeded when the test asks for the catalogue)."""
+    return sqlite_templates.copy(tmp_path / "test.db", _wants_catalogue(request))
+
+
+@pytest.fixture(params=BACKENDS)
+def database_settings(request):
+    """Settings for a fresh migrated database of each backend, with the catalogue when the test asks for it."""
+    if request.param == "sqlite":
+        return {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{request.getfixturevalue('sqlite_database')}"}
+    _use_postgres(request)
+    return request.getfixturevalue("postgres_template").restore(_wants_catalogue(request))
+
+
+@pytest.fixture(params=BACKENDS)
+def bare_database_settings(request, tmp_path):
+    """Settings for a database without a single table, for the tests of the migrations themselves."""
+    if request.param == "sqlite":
+        yield {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'bare.db'}"}
+        return
+    _use_postgres(request)
+    schema = f"test_{os.getpid()}_bare"
+    engine = create_engine(POSTGRES_URL)
+    with engine.begin() as connection:
+        connection.exec_driver_sql(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
+        connection.exec_driver_sql(f"CREATE SCHEMA {schema}")
+    yield postgres_settings(POSTGRES_URL, schema)
+    with engine.begin() as connection:
+        connection.exec_driver_sql(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
+    engine.dispose()
 
 
 class IsolatedClient(FlaskClient):
@@ -76,40 +124,42 @@ class IsolatedClient(FlaskClient):
         return contextvars.Context().run(super().open, *args, **kwargs)
 
 
-@pytest.fixture
-def app(database_settings, tmp_path):
-    """An app bound to an empty database with every table created."""
-    app = create_app("testing", **database_settings, PDF_CACHE_DIR=str(tmp_path / "pdf-cache"))
+@contextmanager
+def app_on(settings: dict, folder: Path) -> Iterator[Flask]:
+    """A testing app on these database settings, with its PDF files under folder, in its app context."""
+    app = create_app(
+        "testing",
+        **settings,
+        PDF_CACHE_DIR=str(folder / "pdf-cache"),
+        # Render slots are file locks: xdist workers and other runs on the machine keep their own.
+        PDF_RENDER_LOCK_DIR=str(folder / "render-slots"),
+    )
     app.test_client_class = IsolatedClient
     with app.app_context():
-        _reset_schema()
+        try:
+            yield app
+        finally:
+            db.session.remove()
+            db.engine.dispose()
+
+
+@pytest.fixture
+def app(database_settings, tmp_path):
+    """An app bound to a fresh copy of the migrated template database."""
+    with app_on(database_settings, tmp_path) as app:
         yield app
-        db.session.remove()
-        db.engine.dispose()
 
 
-def _reset_schema() -> None:
-    """Empty every table, rebuilding the schema when it is not exactly the models' (e.g. after a migration test)."""
-    db.session.remove()
-    tables = set(inspect(db.engine).get_table_names())
-    if tables == set(db.metadata.tables) and db.engine.dialect.name == "postgresql":
-        names = ", ".join(f'"{name}"' for name in db.metadata.tables)
-        with db.engine.begin() as connection:
-            connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-        return
-    db.drop_all()
-    with db.engine.begin() as connection:
-        connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
-        if connection.dialect.name == "postgresql":
-            connection.execute(text("DROP FUNCTION IF EXISTS audit_events_append_only() CASCADE"))
-    db.create_all()
+@pytest.fixture
+def bare_app(bare_database_settings, tmp_path):
+    """An app bound to a database without tables, for the tests of the migrations themselves."""
+    with app_on(bare_database_settings, tmp_path) as app:
+        yield app
 
 
 @pytest.fixture
 def catalogue(app):
-    """The catalogue loaded from seeds/."""
-    seed_catalogue()
-    db.session.commit()
+    """The catalogue loaded from seeds/: the database of a test that asks for it starts from the seeded template."""
 
 
 @pytest.fixture
@@ -162,8 +212,7 @@ def hq_user(catalogue):
 @pytest.fixture
 def demo_plan(pk_officer):
     """The complete Pakistan plan of seeds/demo.yaml: green on every readiness rule."""
-    data = yaml.safe_load((SEEDS_DIR / "demo.yaml").read_text(encoding="utf-8"))
-    workplan = build_workplan(data["workplan"], {pk_officer.email: pk_officer, "officer.pk@example.org": pk_officer})
+    workplan = factories.make_demo_plan(pk_officer)
     db.session.commit()
     return workplan
 
@@ -177,11 +226,10 @@ def iq_plan(users):
 
 
 @pytest.fixture
-def submitted_plan(demo_plan, pk_officer, sign_in):
+def submitted_plan(demo_plan, pk_officer):
     """The demo plan, submitted once by its officer (revision 1)."""
-    response = sign_in(pk_officer).post(f"/workplans/{demo_plan.id}/submit")
-    assert response.status_code == 302
-    db.session.refresh(demo_plan)
+    factories.submit(demo_plan, pk_officer)
+    db.session.commit()
     assert demo_plan.status == WorkplanStatus.SUBMITTED
     return demo_plan
 

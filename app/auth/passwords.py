@@ -1,38 +1,60 @@
-"""Password hashing (Argon2id at OWASP parameters) and the password policy."""
+"""Password hashing (Argon2id at the app's PASSWORD_ARGON2 parameters) and the password policy."""
+
+from functools import cache
 
 from argon2 import PasswordHasher, Type
 from argon2.exceptions import InvalidHashError, VerificationError
+from flask import Flask, current_app
 from zxcvbn.frequency_lists import FREQUENCY_LISTS
 
-# OWASP Password Storage Cheat Sheet: Argon2id, m=19 MiB, t=2, p=1 (not argon2-cffi's defaults).
-HASHER = PasswordHasher(time_cost=2, memory_cost=19456, parallelism=1, hash_len=32, salt_len=16, type=Type.ID)
 MIN_LENGTH = 12
 MAX_LENGTH = 128
-
-# A hash of a random password, verified against when the e-mail is unknown, so that
-# unknown accounts and wrong passwords take the same time.
-_DUMMY_HASH = HASHER.hash("not-a-real-password-just-for-timing")
 
 # The 30,000 most common passwords of public breaches, as shipped with zxcvbn.
 COMMON_PASSWORDS = frozenset(FREQUENCY_LISTS["passwords"])
 
 
+def init_app(app: Flask) -> None:
+    """Check the app's Argon2 parameters and make its timing hash now, not at the first unknown e-mail."""
+    _dummy_hash(**app.config["PASSWORD_ARGON2"])
+
+
+@cache
+def _hasher(time_cost: int, memory_cost: int, parallelism: int) -> PasswordHasher:
+    return PasswordHasher(
+        time_cost=time_cost, memory_cost=memory_cost, parallelism=parallelism, hash_len=32, salt_len=16, type=Type.ID
+    )
+
+
+@cache
+def _dummy_hash(**parameters) -> str:
+    # A hash of a random password, verified against when the e-mail is unknown, so that unknown
+    # accounts and wrong passwords take the same time. One per set of parameters: same cost.
+    return _hasher(**parameters).hash("not-a-real-password-just-for-timing")
+
+
+def _parameters() -> dict:
+    return current_app.config["PASSWORD_ARGON2"]
+
+
 def hash_password(password: str) -> str:
-    """Return an Argon2id hash of the password."""
-    return HASHER.hash(password)
+    """Return an Argon2id hash of the password at the app's parameters."""
+    return _hasher(**_parameters()).hash(password)
 
 
 def verify_password(password_hash: str | None, password: str) -> bool:
     """Return whether the password matches; a missing hash still costs one verification."""
+    parameters = _parameters()
     try:
-        return HASHER.verify(password_hash or _DUMMY_HASH, password) and password_hash is not None
+        matches = _hasher(**parameters).verify(password_hash or _dummy_hash(**parameters), password)
     except (VerificationError, InvalidHashError):
         return False
+    return matches and password_hash is not None
 
 
 def needs_rehash(password_hash: str) -> bool:
-    """Return whether the hash was made with other parameters than today's."""
-    return HASHER.check_needs_rehash(password_hash)
+    """Return whether the hash was made with other parameters than the app's."""
+    return _hasher(**_parameters()).check_needs_rehash(password_hash)
 
 
 def password_problem(password: str, email: str = "") -> str | None:

@@ -32,10 +32,6 @@ from flask import current_app
 
 from app.export import render_worker
 
-# Page views must win the CPU from renders: the render process runs at the lowest priority, so it
-# only gets what page views, saves and the database leave (measured: at nice 10 renders still
-# pushed page p95 over 300 ms under `make load` on PostgreSQL; at 19 they did not).
-RENDER_NICENESS = 19
 POLL_SECONDS = (0.02, 0.25)
 
 
@@ -67,7 +63,7 @@ class Limits:
             float(config["PDF_RENDER_WAIT"]),
             float(config["PDF_RENDER_TIMEOUT"]),
             int(config["PDF_RENDER_MEMORY_MB"]),
-            RENDER_NICENESS,
+            int(config["PDF_RENDER_NICENESS"]),
             Path(lock_dir),
             bool(config.get("PDF_STRICT_FETCHER", current_app.testing)),
         )

@@ -48,10 +48,11 @@ def browser_type_launch_args(browser_type_launch_args):
 
 
 @pytest.fixture
-def live_server(request, tmp_path):
+def live_server(request, sqlite_templates, tmp_path):
     """The app with CSRF on, over its own SQLite file holding the catalogue and the demo data, served in a thread."""
     marker = request.node.get_closest_marker("live_settings")
-    server = LiveServer(tmp_path / "browser.db", **(marker.kwargs if marker else {}))
+    database = sqlite_templates.copy(tmp_path / "browser.db", seeded=True)
+    server = LiveServer(database, **(marker.kwargs if marker else {}))
     server.seed()
     server.start()
     yield server

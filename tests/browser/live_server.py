@@ -9,7 +9,6 @@ from flask import Flask
 from werkzeug.serving import WSGIRequestHandler, make_server
 
 from app import create_app
-from app.catalogue.seeding import seed_catalogue
 from app.demo import create_demo_data
 from app.extensions import db
 from tests import factories
@@ -52,6 +51,9 @@ class LiveServer:
             SQLALCHEMY_DATABASE_URI=f"sqlite:///{database_path}",
             # The browser posts real forms: the CSRF token is checked as in production.
             WTF_CSRF_ENABLED=True,
+            # PDFs and render slots beside the database, apart from other test processes.
+            PDF_CACHE_DIR=str(database_path.parent / "pdf-cache"),
+            PDF_RENDER_LOCK_DIR=str(database_path.parent / "render-slots"),
             **settings,
         )
         self._server = make_server(
@@ -61,8 +63,8 @@ class LiveServer:
         self._thread = threading.Thread(target=self._server.serve_forever, name="live-server", daemon=True)
 
     def seed(self) -> None:
-        """Tables, the catalogue, the demo accounts (password factories.PASSWORD) and the Pakistan demo plan."""
-        self.run(_seed)
+        """The demo accounts (password factories.PASSWORD) and the Pakistan demo plan, on a migrated, seeded database."""
+        self.run(lambda: create_demo_data(factories.PASSWORD))
 
     def run(self, work: Callable[[], T]) -> T:
         """Run work() in an application context of the served app, committing what it flushed."""
@@ -85,9 +87,3 @@ class LiveServer:
         with self.app.app_context():
             db.session.remove()
             db.engine.dispose()
-
-
-def _seed() -> None:
-    db.create_all()
-    seed_catalogue()
-    create_demo_data(factories.PASSWORD)

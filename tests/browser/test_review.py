@@ -157,7 +157,8 @@ def test_journey_4_hq_compares_resolves_approves_and_downloads_the_pdf(person, l
     hq.checkpoint("approved", full_page=False)
 
     page.get_by_text("Download PDF").click()
-    with page.expect_download() as download_info:
+    # The PDF is rendered on the spot: allow the server's render time, not a page's.
+    with page.expect_download(timeout=60_000) as download_info:
         page.get_by_role("link", name="Internal edition").click()
     download = download_info.value
     download.save_as(journey.folder / "plan.pdf")

@@ -23,8 +23,8 @@ from tests.workplans.helpers import open_step, post_step
 
 
 @pytest.fixture
-def database_settings(tmp_path):
-    return {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'test.db'}", "SQLITE_BUSY_TIMEOUT_MS": 300}
+def database_settings(sqlite_database):
+    return {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{sqlite_database}", "SQLITE_BUSY_TIMEOUT_MS": 300}
 
 
 @pytest.fixture

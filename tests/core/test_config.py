@@ -79,3 +79,10 @@ def test_production_cookies_are_host_prefixed_and_secure(production):
     assert production.config["REMEMBER_COOKIE_NAME"] == "__Host-remember"
     assert production.config["SESSION_COOKIE_SECURE"] and production.config["REMEMBER_COOKIE_SECURE"]
     assert production.config["REMEMBER_COOKIE_DURATION"].days <= 14
+
+
+@pytest.mark.parametrize("name", ["development", "production"])
+def test_pdf_renders_run_at_the_lowest_priority_outside_the_test_suite(monkeypatch, name):
+    monkeypatch.setenv("SECRET_KEY", "x" * 40)
+    monkeypatch.setenv("DATABASE_URL", "sqlite://")
+    assert create_app(name).config["PDF_RENDER_NICENESS"] == 19

@@ -3,6 +3,7 @@
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from flask import flash, get_flashed_messages, request
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import event, inspect, select, text
@@ -12,7 +13,7 @@ from app import create_app
 from app.audit import AuditEvent
 from app.catalogue.models import Country
 from app.database import PROCESS_WRITER, writes, writing
-from app.extensions import db
+from app.extensions import db, migrate
 from app.workplans.models import Workplan
 from tests import factories
 from tests.workplans.helpers import open_step, post_step
@@ -46,9 +47,7 @@ def _table_names() -> set[str]:
     return set(inspect(db.engine).get_table_names()) - {"alembic_version"}
 
 
-def test_migrations_build_the_models_schema_and_downgrade_to_empty(app):
-    db.session.remove()
-    db.drop_all()
+def test_migrations_build_the_models_schema_and_downgrade_to_empty(bare_app):
     assert _table_names() == set()
 
     upgrade()
@@ -61,13 +60,12 @@ def test_migrations_build_the_models_schema_and_downgrade_to_empty(app):
     assert _table_names() == set()
 
 
-def test_the_migrated_audit_log_refuses_updates_and_deletes(app, catalogue):
-    db.session.remove()
-    db.drop_all()
-    upgrade()
-    from app.catalogue.seeding import seed_catalogue
+def test_every_test_database_is_migrated_to_head(app):
+    head = ScriptDirectory.from_config(migrate.get_config()).get_current_head()
+    assert db.session.scalar(text("SELECT version_num FROM alembic_version")) == head
 
-    seed_catalogue()
+
+def test_the_migrated_audit_log_refuses_updates_and_deletes(app, catalogue):
     factories.make_user("someone@example.org", "hq")
     db.session.commit()
     event_id = db.session.scalar(text("SELECT id FROM audit_events LIMIT 1"))

@@ -40,9 +40,7 @@ def _counts() -> dict[str, int]:
         }
 
 
-def test_a_plan_written_at_the_first_schema_survives_upgrade_and_downgrade(app):
-    db.session.remove()
-    db.drop_all()
+def test_a_plan_written_at_the_first_schema_survives_upgrade_and_downgrade(bare_app):
     upgrade(revision="0001")
     metadata = MetaData()
     metadata.reflect(db.engine)

@@ -5,6 +5,7 @@ import re
 import subprocess
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 from pypdf import PdfReader
 
@@ -15,9 +16,34 @@ def reader(data: bytes) -> PdfReader:
     return PdfReader(io.BytesIO(data))
 
 
+@dataclass(frozen=True)
+class PageText:
+    """What one page draws: its text, and the pieces of it drawn at an angle (a diagonal watermark)."""
+
+    text: str
+    rotated: tuple[str, ...]
+
+
+@lru_cache(maxsize=16)
+def read_pages(data: bytes) -> tuple[PageText, ...]:
+    """Every page's text and rotated pieces, from one pass of pypdf (the slow part of a PDF test), kept per PDF."""
+    pages = []
+    for page in reader(data).pages:
+        rotated = []
+
+        def visit(text, cm, tm, font, size, rotated=rotated):
+            matrix = [tm[0] * cm[0] + tm[1] * cm[2], tm[0] * cm[1] + tm[1] * cm[3]]
+            if text and abs(matrix[1]) > 0.1 * abs(matrix[0] or 1):
+                rotated.append(text)
+
+        text = page.extract_text(visitor_text=visit, orientations=(0, 90, 180, 270)) or ""
+        pages.append(PageText(text, tuple(rotated)))
+    return tuple(pages)
+
+
 def page_texts(data: bytes) -> list[str]:
     """The text of each page, in drawing order."""
-    return [page.extract_text() or "" for page in reader(data).pages]
+    return [page.text for page in read_pages(data)]
 
 
 def squash(text: str) -> str:
@@ -60,19 +86,9 @@ def contents_entries(page_text: str) -> list[tuple[str, int]]:
 
 def rotated_words(data: bytes, word: str) -> list[int]:
     """1-based numbers of the pages that draw `word` rotated (a diagonal watermark)."""
-    pages = []
-    for number, page in enumerate(reader(data).pages, start=1):
-        hits = []
-
-        def visit(text, cm, tm, font, size, hits=hits):
-            matrix = [tm[0] * cm[0] + tm[1] * cm[2], tm[0] * cm[1] + tm[1] * cm[3]]
-            if word in text and abs(matrix[1]) > 0.1 * abs(matrix[0] or 1):
-                hits.append(text)
-
-        page.extract_text(visitor_text=visit, orientations=(0, 90, 180, 270))
-        if hits:
-            pages.append(number)
-    return pages
+    return [
+        number for number, page in enumerate(read_pages(data), start=1) if any(word in text for text in page.rotated)
+    ]
 
 
 def run(tool: str, *args: str, data: bytes, tmp_path) -> str:

@@ -12,6 +12,7 @@ import pytest
 
 from app.export.rendering import POOL, Limits, RendererBusy, render_slot
 from app.extensions import db
+from config import Config
 
 # Rendering does not depend on the database backend: SQLite only.
 pytestmark = pytest.mark.parametrize("database_settings", ["sqlite"], indirect=True)
@@ -37,9 +38,18 @@ def officer(small_plan, pk_officer, sign_in):
     return sign_in(pk_officer)
 
 
-def scratch_folders() -> set[Path]:
-    """The render processes' scratch folders on this machine."""
-    return set(Path(tempfile.gettempdir()).glob("glo-act-render-*"))
+@pytest.fixture
+def scratch_root(tmp_path, monkeypatch):
+    """The temporary folder of this test alone, so renders of other test processes never show in it."""
+    root = tmp_path / "tmp"
+    root.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(root))
+    return root
+
+
+def scratch_folders(root: Path) -> set[Path]:
+    """The render processes' scratch folders in a temporary folder."""
+    return set(root.glob("glo-act-render-*"))
 
 
 def download(client, plan):
@@ -47,7 +57,8 @@ def download(client, plan):
 
 
 def test_the_render_runs_in_another_process_at_lower_priority_with_its_memory_capped(app, slots, officer, small_plan):
-    app.config["PDF_RENDER_MEMORY_MB"] = 900
+    app.config.update(PDF_RENDER_MEMORY_MB=900, PDF_RENDER_NICENESS=Config.PDF_RENDER_NICENESS)
+    assert Config.PDF_RENDER_NICENESS == 19
     response = download(officer, small_plan)
     assert response.status_code == 200 and response.data.startswith(b"%PDF")
     [pid] = POOL.pids()
@@ -67,10 +78,13 @@ def test_the_render_process_is_reused(app, slots, officer, small_plan):
     assert POOL.pids() == first
 
 
-def test_a_render_over_its_time_limit_is_killed_and_the_next_one_gets_a_new_process(app, slots, officer, small_plan):
+def test_a_render_over_its_time_limit_is_killed_and_the_next_one_gets_a_new_process(
+    app, slots, officer, small_plan, scratch_root
+):
     assert download(officer, small_plan).status_code == 200
     [old] = POOL.pids()
-    scratch_before = scratch_folders()
+    scratch_before = scratch_folders(scratch_root)
+    assert len(scratch_before) == 1
     app.config.update(PDF_RENDER_TIMEOUT=0.001, PDF_CACHE_DIR=str(slots.parent / "empty-cache"))
     response = download(officer, small_plan)
     assert response.status_code == 503
@@ -83,7 +97,7 @@ def test_a_render_over_its_time_limit_is_killed_and_the_next_one_gets_a_new_proc
     assert download(officer, small_plan).status_code == 200
     assert old not in POOL.pids()
     # The killed process's temporary files went with it; the new process has a folder of its own.
-    scratch_after = scratch_folders()
+    scratch_after = scratch_folders(scratch_root)
     assert len(scratch_before - scratch_after) == 1
     assert len(scratch_after - scratch_before) == 1
 

@@ -6,15 +6,15 @@ from sqlalchemy import select
 
 from app.catalogue.models import Country
 from app.extensions import db
+from tests import factories
 from tests.pages import form_values, text_of
 
 
 def approve_and_revise(plan, hq_user, pk_officer, sign_in):
-    hq, officer = sign_in(hq_user), sign_in(pk_officer)
-    assert hq.post(f"/workplans/{plan.id}/approve", data={"revision": 1}).status_code == 302
-    response = officer.post(f"/workplans/{plan.id}/revise")
-    assert response.status_code == 302
-    return hq, officer
+    """HQ approves revision 1 and the officer reopens the plan; returns both signed-in clients."""
+    factories.revise(factories.approve(plan, hq_user), pk_officer)
+    db.session.commit()
+    return sign_in(hq_user), sign_in(pk_officer)
 
 
 def test_the_overview_keeps_a_link_to_the_approved_pdf(hq_user, submitted_plan, pk_officer, sign_in):

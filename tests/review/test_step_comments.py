@@ -6,6 +6,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.review.models import Comment
+from tests import factories
 from tests.pages import text_of
 
 
@@ -26,15 +27,16 @@ def _nav_counts(page: str) -> dict[str, int]:
 
 
 def _sent_back_with_comments(plan, hq_user, sign_in):
-    hq = sign_in(hq_user)
+    """HQ comments on an output, the context (blocking) and a risk, and sends the plan back."""
     output = plan.objectives[0].outputs[0]
     comments = {
-        "output": _comment(hq, plan.id, f"output:{output.id}", "Output wording is too vague."),
-        "context": _comment(hq, plan.id, "section:context", "Add the 2024 figures.", blocking=True),
-        "risk": _comment(hq, plan.id, f"risk:{plan.risks[0].id}", "Who owns this risk?"),
+        "output": factories.comment_on(plan, hq_user, f"output:{output.id}", "Output wording is too vague."),
+        "context": factories.comment_on(plan, hq_user, "section:context", "Add the 2024 figures.", blocking=True),
+        "risk": factories.comment_on(plan, hq_user, f"risk:{plan.risks[0].id}", "Who owns this risk?"),
     }
-    assert hq.post(f"/workplans/{plan.id}/request-changes", data={"note": "See the comments."}).status_code == 302
-    return hq, comments
+    factories.send_back(plan, hq_user)
+    db.session.commit()
+    return sign_in(hq_user), comments
 
 
 def test_an_item_comment_shows_beside_its_item_on_its_step(hq_user, submitted_plan, pk_officer, sign_in):

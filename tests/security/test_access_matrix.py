@@ -26,7 +26,7 @@ from werkzeug.datastructures import MultiDict
 
 from app import create_app
 from app.catalogue.models import Country, Partner, PartnerType
-from app.catalogue.seeding import SEEDS_DIR, seed_catalogue
+from app.catalogue.seeding import SEEDS_DIR
 from app.demo import build_workplan
 from app.extensions import db
 from app.permissions import ACCESS_RULES
@@ -138,8 +138,6 @@ class World:
 
 def _build_world() -> tuple[dict[str, int], dict[str, str]]:
     """Everyone, a complete draft, a submitted and an approved plan of Pakistan, a comment, a proposed partner."""
-    db.create_all()
-    seed_catalogue()
     people = {
         "officer_own": factories.make_user("own@example.org", "officer", ["PK"]),
         "officer_other": factories.make_user("other@example.org", "officer", ["IQ"]),
@@ -216,10 +214,10 @@ def _restore(world: World) -> None:
     shutil.copyfile(world.template, world.path)
 
 
-def open_world(tmp_path_factory) -> Iterator[World]:
+def open_world(tmp_path_factory, sqlite_templates) -> Iterator[World]:
     """Build the saved database, sign everyone in, yield the world, and let go of the database at the end."""
     folder = tmp_path_factory.mktemp("matrix")
-    path = folder / "world.db"
+    path = sqlite_templates.copy(folder / "world.db", seeded=True)
     app = create_app("testing", SQLALCHEMY_DATABASE_URI=f"sqlite:///{path}", PDF_CACHE_DIR=str(folder / "pdf"))
     app.test_client_class = IsolatedClient
     with app.app_context():
@@ -244,8 +242,8 @@ def open_world(tmp_path_factory) -> Iterator[World]:
 
 
 @pytest.fixture(scope="module")
-def world(tmp_path_factory):
-    yield from open_world(tmp_path_factory)
+def world(tmp_path_factory, sqlite_templates):
+    yield from open_world(tmp_path_factory, sqlite_templates)
 
 
 def _step_body(world: World, action: str | None) -> MultiDict:

@@ -38,8 +38,8 @@ def test_actions_answer_only_to_post():
 
 
 @pytest.fixture(scope="module")
-def world(tmp_path_factory):
-    yield from open_world(tmp_path_factory)
+def world(tmp_path_factory, sqlite_templates):
+    yield from open_world(tmp_path_factory, sqlite_templates)
 
 
 @pytest.mark.parametrize("key", POST_KEYS)
