@@ -76,10 +76,6 @@ class StepPage:
     sections: tuple[str, ...] = ()
 
 
-def _narrative(name: str, label: str, hint: str = "", **options) -> Field:
-    return Field(name, label, hint, **options)
-
-
 ITEM_KINDS: dict[str, ItemKind] = {
     kind.key: kind
     for kind in (
@@ -90,10 +86,10 @@ ITEM_KINDS: dict[str, ItemKind] = {
             (
                 Field("objective_id", "Include this objective", kind=FLAG, snapshot_key="code"),
                 Field("priority", "Rank", "1 is the highest priority.", kind=CHOICE),
-                _narrative(
+                Field(
                     "rationale", "Why this objective", "What need from the context step it answers.", max_length=4000
                 ),
-                _narrative("outcome", "Outcome", "The change expected by the end of the period.", max_length=4000),
+                Field("outcome", "Outcome", "The change expected by the end of the period.", max_length=4000),
             ),
         ),
         ItemKind(
@@ -101,9 +97,9 @@ ITEM_KINDS: dict[str, ItemKind] = {
             "Output",
             "Output",
             (
-                _narrative("statement", "Output", "A deliverable the project is accountable for.", max_length=2000),
+                Field("statement", "Output", "A deliverable the project is accountable for.", max_length=2000),
                 Field("lessons", "Lessons this output applies", kind=MANY, needed=False),
-                _narrative(
+                Field(
                     "carried_on_by",
                     "Who carries it on",
                     "The institution that continues this after GLO.ACT, and how.",
@@ -116,7 +112,7 @@ ITEM_KINDS: dict[str, ItemKind] = {
             "Indicator",
             "Indicator",
             (
-                _narrative(
+                Field(
                     "description",
                     "Indicator",
                     "What is counted or observed, e.g. number of prosecutors trained.",
@@ -126,13 +122,13 @@ ITEM_KINDS: dict[str, ItemKind] = {
                 Field("baseline_year", "Baseline year", kind=YEAR),
                 Field("target_value", "Target value", kind=LINE),
                 Field("target_year", "Target year", kind=YEAR),
-                _narrative(
+                Field(
                     "source_of_verification",
                     "Source of verification",
                     "Where the evidence comes from.",
                     max_length=2000,
                 ),
-                _narrative(
+                Field(
                     "assumptions",
                     "Assumptions",
                     "What must hold for the target to be reached.",
@@ -146,7 +142,7 @@ ITEM_KINDS: dict[str, ItemKind] = {
             "Activity",
             "Activity",
             (
-                _narrative("description", "Activity", max_length=4000),
+                Field("description", "Activity", max_length=4000),
                 Field("lead_agency", "Lead agency", kind=CHOICE, short="Lead"),
                 Field("partners", "National and other partners", kind=MANY),
                 Field("location", "Location", kind=LINE),
@@ -174,7 +170,7 @@ ITEM_KINDS: dict[str, ItemKind] = {
                     snapshot_key="capacity_building",
                     short="Capacity building",
                 ),
-                _narrative(
+                Field(
                     "follow_up",
                     "Follow-up after capacity building",
                     "How participants stay connected (e.g. a moderated group, refreshers) and how counterparts "
@@ -190,10 +186,10 @@ ITEM_KINDS: dict[str, ItemKind] = {
             "Risk",
             "Risk",
             (
-                _narrative("description", "Risk", max_length=2000),
+                Field("description", "Risk", max_length=2000),
                 Field("likelihood", "Likelihood", kind=CHOICE),
                 Field("impact", "Impact", kind=CHOICE),
-                _narrative("mitigation", "Mitigation", max_length=2000),
+                Field("mitigation", "Mitigation", max_length=2000),
                 Field("owner", "Owner", "Who watches this risk and acts on it.", kind=LINE),
             ),
         ),
@@ -203,7 +199,7 @@ ITEM_KINDS: dict[str, ItemKind] = {
             "Lesson",
             (
                 Field("recommendation_id", "Apply this lesson", kind=FLAG, snapshot_key="code"),
-                _narrative(
+                Field(
                     "how_applied",
                     "How we apply it",
                     "One or two sentences: what the plan does differently because of this lesson.",
@@ -241,7 +237,7 @@ SECTIONS: tuple[Section, ...] = (
         "Summary",
         "basics",
         (
-            _narrative(
+            Field(
                 "summary",
                 "Summary",
                 "About ten lines: what the plan wants to change, for whom, with whom, and how it builds on what exists.",
@@ -254,22 +250,22 @@ SECTIONS: tuple[Section, ...] = (
         "Context and needs",
         "context",
         (
-            _narrative(
+            Field(
                 "context_situation",
                 "Trafficking and smuggling situation",
                 "Main forms of trafficking in persons and smuggling of migrants, routes, who is affected.",
             ),
-            _narrative(
+            Field(
                 "context_legal",
                 "Legal and policy framework",
                 "National laws, strategies and action plans; ratification of the UNTOC protocols; gaps against them.",
             ),
-            _narrative(
+            Field(
                 "context_gaps",
                 "Gaps and needs assessment findings",
                 "What the gaps-and-needs assessment found; name its source and date.",
             ),
-            _narrative("priorities", "Priorities", "The few things this plan must achieve first, and why."),
+            Field("priorities", "Priorities", "The few things this plan must achieve first, and why."),
         ),
     ),
     Section(
@@ -277,10 +273,10 @@ SECTIONS: tuple[Section, ...] = (
         "National theory of change",
         "theory",
         (
-            _narrative("toc_if", "IF …", "The outputs the plan delivers.", max_length=4000),
-            _narrative("toc_and_if", "AND IF …", "The conditions and assumptions that must hold.", max_length=4000),
-            _narrative("toc_then", "THEN …", "The outcomes that follow.", max_length=4000),
-            _narrative("toc_because", "BECAUSE …", "Why you expect this: evidence and lessons.", max_length=4000),
+            Field("toc_if", "IF …", "The outputs the plan delivers.", max_length=4000),
+            Field("toc_and_if", "AND IF …", "The conditions and assumptions that must hold.", max_length=4000),
+            Field("toc_then", "THEN …", "The outcomes that follow.", max_length=4000),
+            Field("toc_because", "BECAUSE …", "Why you expect this: evidence and lessons.", max_length=4000),
         ),
     ),
     Section("lessons", "Lessons applied", "lessons", items=(("lesson", ("recommendation_id", "how_applied")),)),
@@ -342,14 +338,14 @@ SECTIONS: tuple[Section, ...] = (
         "Partnerships and coordination",
         "partnerships",
         (
-            _narrative(
+            Field(
                 "partnerships",
                 "Partnerships and coordination",
                 "Who is engaged — national, regional and international partners and civil society — and how you "
                 "coordinate.",
                 lead=True,
             ),
-            _narrative("ownership", "Ownership and local buy-in", "How national counterparts own the plan."),
+            Field("ownership", "Ownership and local buy-in", "How national counterparts own the plan."),
         ),
     ),
     Section(
@@ -357,20 +353,20 @@ SECTIONS: tuple[Section, ...] = (
         "Monitoring, evaluation and learning",
         "mel",
         (
-            _narrative(
+            Field(
                 "mel",
                 "Monitoring, evaluation and learning",
                 "How progress is tracked against the indicators, and how feedback changes the plan.",
                 lead=True,
             ),
-            _narrative("reporting_calendar", "Reporting calendar", "Which reports, to whom, when."),
+            Field("reporting_calendar", "Reporting calendar", "Which reports, to whom, when."),
         ),
     ),
     Section(
         "sustainability",
         "Sustainability and exit",
         "sustainability",
-        (_narrative("sustainability", "Sustainability and exit strategy", lead=True),),
+        (Field("sustainability", "Sustainability and exit strategy", lead=True),),
         items=(("output", ("carried_on_by",)),),
     ),
     Section("endorsement", "Endorsement", None, commentable=False),
